@@ -1,0 +1,42 @@
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace T2F.Core.Checkpoints;
+
+/// <summary>Copies named tensors into a module's parameters and buffers, checking names and shapes first.</summary>
+public static class ModuleStateLoader
+{
+    /// <summary>
+    /// Loads <paramref name="source"/> into <paramref name="module"/>. Nothing is written unless every check passes;
+    /// then one <see cref="StateDictMismatchException"/> lists all missing, unexpected and mis-shaped tensors.
+    /// </summary>
+    /// <param name="module">Target module.</param>
+    /// <param name="source">Tensors by state-dict key.</param>
+    /// <param name="sourceName">Used in error messages (file name).</param>
+    /// <param name="strict">When false, missing and unexpected keys are tolerated (shape mismatches never are).</param>
+    public static void Load(nn.Module module, IReadOnlyDictionary<string, Tensor> source, string sourceName, bool strict = true)
+    {
+        ArgumentNullException.ThrowIfNull(module);
+        ArgumentNullException.ThrowIfNull(source);
+        var target = module.state_dict();
+        var missing = target.Keys.Where(k => !source.ContainsKey(k)).ToList();
+        var unexpected = source.Keys.Where(k => !target.ContainsKey(k)).ToList();
+        var mismatched = target.Keys.Where(source.ContainsKey)
+            .Where(k => !target[k].shape.SequenceEqual(source[k].shape))
+            .Select(k => $"{k}: model [{string.Join(", ", target[k].shape)}] vs file [{string.Join(", ", source[k].shape)}]")
+            .ToList();
+        if (mismatched.Count > 0 || (strict && (missing.Count > 0 || unexpected.Count > 0)))
+        {
+            throw new StateDictMismatchException(sourceName, missing, strict ? unexpected : Array.Empty<string>(), mismatched);
+        }
+
+        using var noGrad = torch.no_grad();
+        foreach (var (key, tensor) in target)
+        {
+            if (source.TryGetValue(key, out var value))
+            {
+                tensor.copy_(value);
+            }
+        }
+    }
+}

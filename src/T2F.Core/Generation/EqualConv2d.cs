@@ -1,0 +1,67 @@
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+using static TorchSharp.torch.nn;
+
+namespace T2F.Core.Generation;
+
+/// <summary>Conv2d with equalized learning rate (spec 1.1): <c>conv2d(x, weight / sqrt(in*k*k), bias, stride, padding)</c>.</summary>
+public sealed class EqualConv2d : Module<Tensor, Tensor>
+{
+    private readonly Parameter weight;
+    private readonly Parameter? bias;
+
+    /// <summary>Creates the layer (weight ~ N(0,1), bias 0).</summary>
+    /// <param name="inChannels">Input channels.</param>
+    /// <param name="outChannels">Output channels.</param>
+    /// <param name="kernelSize">Square kernel size.</param>
+    /// <param name="stride">Stride.</param>
+    /// <param name="padding">Zero padding on each side.</param>
+    /// <param name="useBias">Whether the layer has a bias.</param>
+    public EqualConv2d(int inChannels, int outChannels, int kernelSize, int stride = 1, int padding = 0, bool useBias = true)
+        : base(nameof(EqualConv2d))
+    {
+        InChannels = inChannels;
+        OutChannels = outChannels;
+        KernelSize = kernelSize;
+        Stride = stride;
+        Padding = padding;
+        Scale = 1.0 / Math.Sqrt(inChannels * kernelSize * kernelSize);
+        weight = new Parameter(torch.randn(outChannels, inChannels, kernelSize, kernelSize));
+        register_parameter("weight", weight);
+        if (useBias)
+        {
+            bias = new Parameter(torch.zeros(outChannels));
+            register_parameter("bias", bias);
+        }
+    }
+
+    /// <summary>Input channels.</summary>
+    public int InChannels { get; }
+
+    /// <summary>Output channels.</summary>
+    public int OutChannels { get; }
+
+    /// <summary>Kernel size.</summary>
+    public int KernelSize { get; }
+
+    /// <summary>Stride.</summary>
+    public int Stride { get; }
+
+    /// <summary>Padding.</summary>
+    public int Padding { get; }
+
+    /// <summary>Runtime weight scale <c>1 / sqrt(in*k*k)</c>.</summary>
+    public double Scale { get; }
+
+    /// <inheritdoc />
+    public override Tensor forward(Tensor input)
+    {
+        TensorShapes.ExpectDim(input, 1, InChannels, $"EqualConv2d({InChannels} -> {OutChannels}) input", $"[N, {InChannels}, H, W]");
+        using var w = weight * Scale;
+        return nn.functional.conv2d(input, w, bias, strides: new long[] { Stride, Stride }, padding: new long[] { Padding, Padding });
+    }
+
+    /// <inheritdoc />
+    public override string ToString() => $"EqualConv2d({InChannels}, {OutChannels}, {KernelSize}, stride={Stride}, padding={Padding})";
+}

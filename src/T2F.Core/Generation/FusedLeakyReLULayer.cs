@@ -1,0 +1,36 @@
+using TorchSharp;
+using TorchSharp.Modules;
+using T2F.Core.Ops;
+using static TorchSharp.torch;
+using static TorchSharp.torch.nn;
+
+namespace T2F.Core.Generation;
+
+/// <summary>The reference's <c>FusedLeakyReLU(channel, bias)</c> module: owns <c>bias [C]</c> (init 0), applies <see cref="FusedLeakyReLU"/>.</summary>
+public sealed class FusedLeakyReLULayer : Module<Tensor, Tensor>
+{
+    private readonly Parameter? bias;
+
+    /// <summary>Creates the module.</summary>
+    /// <param name="channels">Channel count C.</param>
+    /// <param name="useBias">Whether it owns a bias.</param>
+    public FusedLeakyReLULayer(int channels, bool useBias = true)
+        : base("FusedLeakyReLU")
+    {
+        Channels = channels;
+        if (useBias)
+        {
+            bias = new Parameter(torch.zeros(channels));
+            register_parameter("bias", bias);
+        }
+    }
+
+    /// <summary>Channel count.</summary>
+    public int Channels { get; }
+
+    /// <inheritdoc />
+    public override Tensor forward(Tensor input) => FusedLeakyReLU.Apply(input, bias);
+
+    /// <inheritdoc />
+    public override string ToString() => $"FusedLeakyReLU({Channels})";
+}

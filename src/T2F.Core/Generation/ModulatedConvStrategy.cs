@@ -1,0 +1,14 @@
+namespace T2F.Core.Generation;
+
+/// <summary>How <see cref="ModulatedConv2d"/> executes; both compute the same maths (spec 1.6).</summary>
+public enum ModulatedConvStrategy
+{
+    /// <summary>Reference backend: <see cref="GroupedWeights"/>; fast backend: <see cref="InputScaling"/>.</summary>
+    Auto,
+
+    /// <summary>The reference's fused path: per-sample modulated weights, one grouped convolution (groups = batch).</summary>
+    GroupedWeights,
+
+    /// <summary>Scale the input by the styles, convolve with the shared weight, scale the output by the demodulation coefficients.</summary>
+    InputScaling,
+}

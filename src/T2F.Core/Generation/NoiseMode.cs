@@ -1,0 +1,14 @@
+namespace T2F.Core.Generation;
+
+/// <summary>Where the per-layer noise comes from (spec 2.2 step 2).</summary>
+public enum NoiseMode
+{
+    /// <summary>Fresh N(0,1) noise for every call, drawn from a seeded generator (reproducible for a seed).</summary>
+    Random,
+
+    /// <summary>The stored buffers <c>noises.noise_i</c> (the reference's randomize_noise=False).</summary>
+    Constant,
+
+    /// <summary>Caller-supplied tensors, one per layer.</summary>
+    Explicit,
+}

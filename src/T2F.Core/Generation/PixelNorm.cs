@@ -1,0 +1,19 @@
+using TorchSharp;
+using static TorchSharp.torch;
+using static TorchSharp.torch.nn;
+
+namespace T2F.Core.Generation;
+
+/// <summary><c>x * rsqrt(mean(x^2, dim 1) + 1e-8)</c>: normalises each latent (spec 1.3). No parameters.</summary>
+public sealed class PixelNorm : Module<Tensor, Tensor>
+{
+    /// <summary>Creates the module.</summary>
+    public PixelNorm()
+        : base(nameof(PixelNorm))
+    {
+    }
+
+    /// <inheritdoc />
+    public override Tensor forward(Tensor input)
+        => ModuleTrace.Report(this, input * (input.square().mean(new long[] { 1 }, keepdim: true) + 1e-8).rsqrt());
+}

@@ -1,0 +1,33 @@
+using T2F.Core.Ops;
+using T2F.Core.Tests.TestSupport;
+using static TorchSharp.torch;
+using Xunit;
+
+namespace T2F.Core.Tests.Ops;
+
+[Trait("Category", "Golden")]
+public class FusedLeakyReLUGoldenTests
+{
+    private static StyleGan2Golden G => StyleGan2Golden.Instance;
+
+    [Theory]
+    [InlineData("x4d", true, "out4d_bias")]
+    [InlineData("x4d", false, "out4d_nobias")]
+    [InlineData("x2d", true, "out2d_bias")]
+    public void MatchesReference(string input, bool withBias, string output)
+    {
+        using var scope = NewDisposeScope();
+        var x = G.Tensor($"ops.fused_lrelu.{input}");
+        var bias = withBias ? G.Tensor("ops.fused_lrelu.bias") : null;
+        var y = FusedLeakyReLU.Reference(x, bias, FusedLeakyReLU.DefaultNegativeSlope, FusedLeakyReLU.DefaultGain);
+        TensorAssert.Close(G.Tensor($"ops.fused_lrelu.{output}"), y, 1e-6, 1e-6, output);
+    }
+
+    [Fact]
+    public void RejectsBiasOfWrongLength()
+    {
+        using var scope = NewDisposeScope();
+        var ex = Assert.Throws<ArgumentException>(() => FusedLeakyReLU.Apply(randn(2, 5, 3, 3), randn(4)));
+        Assert.Contains("[5]", ex.Message);
+    }
+}
