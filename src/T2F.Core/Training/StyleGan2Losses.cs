@@ -35,7 +35,7 @@ public static class StyleGan2Losses
             throw new ArgumentException("R1 needs realImage.requires_grad = true before the discriminator runs.", nameof(realImage));
         }
 
-        return torch.autograd.grad(new[] { realPred.sum() }, new[] { realImage }, create_graph: true)[0];
+        return torch.autograd.grad(new[] { realPred.sum() }, new[] { realImage }, retain_graph: true, create_graph: true)[0];
     }
 
     /// <summary>
@@ -59,7 +59,7 @@ public static class StyleGan2Losses
         }
 
         var noise = draw / Math.Sqrt(h * w);
-        var grad = torch.autograd.grad(new[] { (fakeImage * noise).sum() }, new[] { latents }, create_graph: true)[0];
+        var grad = torch.autograd.grad(new[] { (fakeImage * noise).sum() }, new[] { latents }, retain_graph: true, create_graph: true)[0];
         var lengths = grad.square().sum(2).mean(new long[] { 1 }).sqrt(); // [B]
         var mean = meanPathLength + (decay * (lengths.mean() - meanPathLength));
         var penalty = (lengths - mean).square().mean();

@@ -19,7 +19,7 @@ public class ElfVersionNeedPatcherTests
         Assert.Equal("libstdc++.so.6", needs[0].File);
 
         // Exactly one byte (the low byte of vna_flags) changes.
-        Assert.Single(Enumerable.Range(0, elf.Length).Where(i => elf[i] != before[i]));
+        Assert.Single(Enumerable.Range(0, elf.Length), i => elf[i] != before[i]);
         Assert.Equal(ElfPatchOutcome.AlreadyWeak, ElfVersionNeedPatcher.Patch(elf));
     }
 

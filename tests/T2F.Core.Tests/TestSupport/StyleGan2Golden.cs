@@ -88,7 +88,7 @@ public sealed class StyleGan2Golden
     public StyleGan2Generator LoadGenerator()
     {
         var g = new StyleGan2Generator(GeneratorConfig);
-        Checkpoints.ModuleStateLoader.Load(g, StateDict("g_ema"), Folder + " g_ema");
+        T2F.Core.Checkpoints.ModuleStateLoader.Load(g, StateDict("g_ema"), Folder + " g_ema");
         g.eval();
         return g;
     }
@@ -96,7 +96,7 @@ public sealed class StyleGan2Golden
     public StyleGan2Discriminator LoadDiscriminator()
     {
         var d = new StyleGan2Discriminator(DiscriminatorConfig);
-        Checkpoints.ModuleStateLoader.Load(d, StateDict("d"), Folder + " d");
+        T2F.Core.Checkpoints.ModuleStateLoader.Load(d, StateDict("d"), Folder + " d");
         d.eval();
         return d;
     }

@@ -1,0 +1,63 @@
+using System.Collections;
+
+namespace T2F.Core.Checkpoints;
+
+/// <summary>
+/// A Python <c>set</c> or <c>frozenset</c> read from a pickle. Items keep the order in which the pickle added them;
+/// duplicates (by Python-like equality) are dropped.
+/// </summary>
+public sealed class PickleSet : IReadOnlyCollection<object?>
+{
+    private readonly List<object?> _items = new();
+    private readonly HashSet<object> _seen = new(PickleKeyComparer.Instance);
+    private bool _hasNone;
+
+    /// <summary>Creates an empty set.</summary>
+    /// <param name="isFrozen">Whether it stands for a <c>frozenset</c>.</param>
+    public PickleSet(bool isFrozen = false)
+    {
+        IsFrozen = isFrozen;
+    }
+
+    /// <summary>Whether the pickle built it as a <c>frozenset</c>.</summary>
+    public bool IsFrozen { get; }
+
+    /// <summary>The number of items.</summary>
+    public int Count => _items.Count;
+
+    /// <summary>Whether the set holds an item equal to <paramref name="item"/>.</summary>
+    /// <param name="item">The item (<see langword="null"/> for Python's None).</param>
+    /// <returns><see langword="true"/> when present.</returns>
+    public bool Contains(object? item) => item is null ? _hasNone : _seen.Contains(item);
+
+    /// <summary>Enumerates the items in the order they were added.</summary>
+    /// <returns>The enumerator.</returns>
+    public IEnumerator<object?> GetEnumerator() => _items.GetEnumerator();
+
+    /// <inheritdoc/>
+    IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
+
+    /// <summary>A short Python-like rendering.</summary>
+    /// <returns>The items in braces, abbreviated.</returns>
+    public override string ToString() => PickleFormatting.Describe(this);
+
+    /// <summary>Adds <paramref name="item"/> unless an equal item is already there.</summary>
+    internal void Add(object? item)
+    {
+        if (item is null)
+        {
+            if (!_hasNone)
+            {
+                _hasNone = true;
+                _items.Add(null);
+            }
+
+            return;
+        }
+
+        if (_seen.Add(item))
+        {
+            _items.Add(item);
+        }
+    }
+}
