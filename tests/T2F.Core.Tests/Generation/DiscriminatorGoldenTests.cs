@@ -1,4 +1,5 @@
 using T2F.Core.Generation;
+using T2F.Core.Ops;
 using T2F.Core.Tests.TestSupport;
 using static TorchSharp.torch;
 using Xunit;
@@ -10,9 +11,12 @@ public class DiscriminatorGoldenTests
 {
     private static StyleGan2Golden G => StyleGan2Golden.Instance;
 
-    [Fact]
-    public void LogitsAndEveryTraceMatch()
+    [Theory]
+    [InlineData(OpBackend.Reference)]
+    [InlineData(OpBackend.Fast)]
+    public void LogitsAndEveryTraceMatch(OpBackend backend)
     {
+        using var backendScope = new BackendScope(backend);
         using var scope = NewDisposeScope();
         using var d = G.LoadDiscriminator();
         var traces = new Dictionary<string, Tensor>();

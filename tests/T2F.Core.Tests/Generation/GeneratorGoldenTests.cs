@@ -12,7 +12,14 @@ public class GeneratorGoldenTests
 {
     private static StyleGan2Golden G => StyleGan2Golden.Instance;
 
-    public static TheoryData<ModulatedConvStrategy> Strategies => new() { ModulatedConvStrategy.GroupedWeights, ModulatedConvStrategy.InputScaling };
+    /// <summary>Every backend with every modulated-conv strategy: all four paths must match the reference.</summary>
+    public static TheoryData<OpBackend, ModulatedConvStrategy> Paths => new()
+    {
+        { OpBackend.Reference, ModulatedConvStrategy.GroupedWeights },
+        { OpBackend.Reference, ModulatedConvStrategy.InputScaling },
+        { OpBackend.Fast, ModulatedConvStrategy.GroupedWeights },
+        { OpBackend.Fast, ModulatedConvStrategy.InputScaling },
+    };
 
     private static StyleGan2Generator Load(ModulatedConvStrategy strategy)
     {
@@ -49,9 +56,10 @@ public class GeneratorGoldenTests
     }
 
     [Theory]
-    [MemberData(nameof(Strategies))]
-    public void ImageWithExplicitNoiseAndEveryLayerTraceMatch(ModulatedConvStrategy strategy)
+    [MemberData(nameof(Paths))]
+    public void ImageWithExplicitNoiseAndEveryLayerTraceMatch(OpBackend backend, ModulatedConvStrategy strategy)
     {
+        using var backendScope = new BackendScope(backend);
         using var scope = NewDisposeScope();
         using var g = Load(strategy);
         var traces = new Dictionary<string, Tensor>();
@@ -74,9 +82,10 @@ public class GeneratorGoldenTests
     }
 
     [Theory]
-    [MemberData(nameof(Strategies))]
-    public void ConstantNoiseUsesTheStoredBuffers(ModulatedConvStrategy strategy)
+    [MemberData(nameof(Paths))]
+    public void ConstantNoiseUsesTheStoredBuffers(OpBackend backend, ModulatedConvStrategy strategy)
     {
+        using var backendScope = new BackendScope(backend);
         using var scope = NewDisposeScope();
         using var g = Load(strategy);
         var output = g.Generate(new[] { G.Tensor("input.z") }, new GenerateOptions { Noise = NoiseMode.Constant });
@@ -112,9 +121,10 @@ public class GeneratorGoldenTests
     }
 
     [Theory]
-    [MemberData(nameof(Strategies))]
-    public void StyleMixingWithInjectIndexMatches(ModulatedConvStrategy strategy)
+    [MemberData(nameof(Paths))]
+    public void StyleMixingWithInjectIndexMatches(OpBackend backend, ModulatedConvStrategy strategy)
     {
+        using var backendScope = new BackendScope(backend);
         using var scope = NewDisposeScope();
         using var g = Load(strategy);
         int inject = G.Case("style_mixing").GetProperty("params").GetProperty("inject_index").GetInt32();

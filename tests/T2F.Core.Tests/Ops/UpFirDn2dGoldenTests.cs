@@ -14,9 +14,12 @@ public class UpFirDn2dGoldenTests
 
     private static IEnumerable<JsonElement> Cases => G.Case("ops").GetProperty("upfirdn2d_cases").EnumerateArray();
 
-    [Fact]
-    public void EveryManifestCaseMatches()
+    [Theory]
+    [InlineData(OpBackend.Reference)]
+    [InlineData(OpBackend.Fast)]
+    public void EveryManifestCaseMatches(OpBackend backend)
     {
+        using var backendScope = new BackendScope(backend);
         int checkedCases = 0;
         foreach (var c in Cases)
         {
@@ -27,16 +30,19 @@ public class UpFirDn2dGoldenTests
             int down = c.GetProperty("down").GetInt32();
             int[] pad = c.GetProperty("pad").EnumerateArray().Select(e => e.GetInt32()).ToArray();
             var y = UpFirDn2d.Apply(G.Tensor("ops.upfirdn2d.x"), kernel, up, down, pad);
-            TensorAssert.Close(G.Tensor($"ops.upfirdn2d.{name}"), y, 1e-5, 1e-5, $"upfirdn2d case {name}");
+            TensorAssert.Close(G.Tensor($"ops.upfirdn2d.{name}"), y, 1e-5, 1e-5, $"upfirdn2d case {name} ({backend})");
             checkedCases++;
         }
 
         Assert.True(checkedCases > 0, "The manifest lists no upfirdn2d cases.");
     }
 
-    [Fact]
-    public void BlurModulesMatch()
+    [Theory]
+    [InlineData(OpBackend.Reference)]
+    [InlineData(OpBackend.Fast)]
+    public void BlurModulesMatch(OpBackend backend)
     {
+        using var backendScope = new BackendScope(backend);
         using var scope = NewDisposeScope();
         var x = G.Tensor("ops.blur.x");
         var taps = G.BlurTaps;
@@ -46,9 +52,12 @@ public class UpFirDn2dGoldenTests
         TensorAssert.Close(G.Tensor("ops.blur.blur_down_k1"), new Blur(taps, 1, 1).forward(x), 1e-5, 1e-5, "Blur pad (1,1)");
     }
 
-    [Fact]
-    public void KernelIsFlippedAsInTheReference()
+    [Theory]
+    [InlineData(OpBackend.Reference)]
+    [InlineData(OpBackend.Fast)]
+    public void KernelIsFlippedAsInTheReference(OpBackend backend)
     {
+        using var backendScope = new BackendScope(backend);
         // A delta input reproduces the kernel itself under a true convolution (and its mirror under correlation).
         using var scope = NewDisposeScope();
         var kernel = arange(6, dtype: ScalarType.Float32).reshape(2, 3);
@@ -65,6 +74,23 @@ public class UpFirDn2dGoldenTests
         var y = new Downsample(StyleGan2Defaults.BlurTaps).forward(ones(1, 2, 8, 6));
         Assert.Equal(new long[] { 1, 2, 4, 3 }, y.shape);
         Assert.Equal(4, UpFirDn2d.OutputSize(8, 1, 2, 1, 1, 4));
+    }
+
+    [Theory]
+    [InlineData(1, 1, 0, 0, 0, 0)]
+    [InlineData(2, 1, 2, 1, 2, 1)]
+    [InlineData(1, 2, 2, 2, 1, 1)]
+    [InlineData(2, 2, 1, 2, -1, 2)]
+    [InlineData(3, 1, 0, 3, 1, -1)]
+    public void FastPathAgreesWithReferenceOnRandomInputs(int up, int down, int x0, int x1, int y0, int y1)
+    {
+        using var scope = NewDisposeScope();
+        manual_seed(3);
+        var x = randn(2, 5, 9, 7);
+        var k = randn(4, 3);
+        var reference = UpFirDn2d.Reference(x, k, up, up, down, down, x0, x1, y0, y1);
+        var fast = UpFirDn2d.Depthwise(x, k, up, up, down, down, x0, x1, y0, y1);
+        TensorAssert.Close(reference, fast, 1e-5, 1e-5, "depthwise vs reference");
     }
 
     [Fact]
