@@ -4,9 +4,9 @@ using System.Diagnostics.CodeAnalysis;
 namespace T2F.Core.Checkpoints;
 
 /// <summary>
-/// A Python <c>dict</c> or <c>collections.OrderedDict</c> read from a pickle. It keeps insertion order (as Python
-/// does) and compares keys like Python: <c>1</c>, <c>1L</c> and <c>True</c> are the same key, strings are compared
-/// ordinally, tuples element by element.
+/// A Python <c>dict</c> or <c>collections.OrderedDict</c> read from a pickle, or built to be written with
+/// <see cref="PyTorchCheckpointWriter"/>. It keeps insertion order (as Python does) and compares keys like Python:
+/// <c>1</c>, <c>1L</c> and <c>True</c> are the same key, strings are compared ordinally, tuples element by element.
 /// </summary>
 public sealed class PickleDict : IReadOnlyDictionary<object, object?>
 {
@@ -39,10 +39,14 @@ public sealed class PickleDict : IReadOnlyDictionary<object, object?>
     /// <summary>The values in insertion order.</summary>
     public IEnumerable<object?> Values => _values;
 
-    /// <summary>The value stored under <paramref name="key"/>.</summary>
+    /// <summary>
+    /// The value stored under <paramref name="key"/>. Setting a new key adds it last; setting an existing key
+    /// replaces its value and keeps its place (as Python does).
+    /// </summary>
     /// <param name="key">The key (a string, a number, a tuple...).</param>
     /// <returns>The value.</returns>
-    /// <exception cref="KeyNotFoundException">There is no such key; the message lists some of the keys there are.</exception>
+    /// <exception cref="KeyNotFoundException">Getting a key that is not there; the message lists some of the keys there are.</exception>
+    /// <exception cref="ArgumentNullException"><paramref name="key"/> is null.</exception>
     public object? this[object key]
     {
         get
@@ -55,6 +59,31 @@ public sealed class PickleDict : IReadOnlyDictionary<object, object?>
             throw new KeyNotFoundException(
                 $"The dictionary has no key {PickleFormatting.Describe(key)}; its keys are {PickleFormatting.DescribeKeys(this)}.");
         }
+
+        set
+        {
+            ArgumentNullException.ThrowIfNull(key);
+            Set(key, value);
+        }
+    }
+
+    /// <summary>
+    /// Adds <paramref name="key"/> last (so collection initializers such as
+    /// <c>new PickleDict(isOrderedDict: true) { { "weight", tensor } }</c> work).
+    /// </summary>
+    /// <param name="key">The key (a string, a number, a tuple...).</param>
+    /// <param name="value">The value.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="key"/> is null.</exception>
+    /// <exception cref="ArgumentException">The dictionary already has a key equal to <paramref name="key"/> (in Python's sense).</exception>
+    public void Add(object key, object? value)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        if (_index.ContainsKey(key))
+        {
+            throw new ArgumentException($"The dictionary already has the key {PickleFormatting.Describe(key)}.", nameof(key));
+        }
+
+        Set(key, value);
     }
 
     /// <summary>Whether <paramref name="key"/> is present.</summary>

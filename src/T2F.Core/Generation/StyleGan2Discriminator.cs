@@ -39,6 +39,7 @@ public sealed class StyleGan2Discriminator : Module<Tensor, Tensor>
         register_module("convs", convs);
         register_module("final_conv", final_conv);
         register_module("final_linear", final_linear);
+        ModuleLifetime.DetachFromDisposeScopes(this);
     }
 
     /// <summary>The architecture.</summary>

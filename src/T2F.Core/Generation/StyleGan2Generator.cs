@@ -62,6 +62,7 @@ public sealed class StyleGan2Generator : Module
         register_module("convs", convs);
         register_module("to_rgbs", to_rgbs);
         register_module("noises", noises);
+        ModuleLifetime.DetachFromDisposeScopes(this);
     }
 
     /// <summary>The architecture.</summary>

@@ -1,0 +1,223 @@
+using T2F.Core.Checkpoints;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace T2F.Core.Generation;
+
+/// <summary>
+/// A StyleGAN2 generator ready for inference: loads the reference's checkpoints (architecture read from the
+/// weights), renders from z, w or w+ with truncation, style mixing and seeded noise, and saves safetensors.
+/// Not thread-safe: use one instance per thread.
+/// </summary>
+public sealed class StyleGan2Model : IStyleGenerator
+{
+    private const int DefaultMeanLatentSamples = 4096;
+
+    private Tensor? meanLatent;
+    private bool disposed;
+
+    private StyleGan2Model(StyleGan2Generator generator, Tensor? meanLatent)
+    {
+        Generator = generator;
+        this.meanLatent = meanLatent;
+        Generator.eval();
+    }
+
+    /// <summary>The underlying TorchSharp module (for training, inspection, or moving to a device).</summary>
+    public StyleGan2Generator Generator { get; }
+
+    /// <inheritdoc />
+    public int Resolution => Generator.Config.Size;
+
+    /// <inheritdoc />
+    public int StyleSize => Generator.Config.StyleDim;
+
+    /// <inheritdoc />
+    public int LatentCount => Generator.Config.LatentCount;
+
+    /// <summary>True when the mean w came from the checkpoint (<c>latent_avg</c>) or was computed already.</summary>
+    public bool HasMeanLatent => meanLatent is not null;
+
+    /// <summary>
+    /// Loads a generator from a rosinality checkpoint (train.py: <c>g_ema</c>; convert_weight.py: <c>g_ema</c> +
+    /// <c>latent_avg</c>), a flat generator state dict, or a safetensors file.
+    /// </summary>
+    /// <param name="path">Checkpoint file.</param>
+    /// <param name="mappingLrMul">Override of lr_mlp (not stored in weights; default args.lr_mlp or 0.01).</param>
+    public static StyleGan2Model Load(string path, float? mappingLrMul = null)
+    {
+        var weights = StyleGan2Weights.Read(path);
+        var config = weights.InferGeneratorConfig(mappingLrMul);
+        var generator = new StyleGan2Generator(config);
+        try
+        {
+            using var scope = torch.NewDisposeScope();
+            ModuleStateLoader.Load(generator, weights.Generator!.ToTensors(), $"{path} ({weights.GeneratorKey})");
+            Tensor? mean = null;
+            if (weights.LatentAvg is { } avg)
+            {
+                mean = avg.ToTensor().to(ScalarType.Float32).reshape(1, -1);
+                if (mean.shape[1] != config.StyleDim)
+                {
+                    throw new CheckpointFormatException($"{path}: latent_avg has {mean.shape[1]} values, the generator's style size is {config.StyleDim}.");
+                }
+
+                // The model owns it: no caller's dispose scope may free it.
+                mean = mean.DetachFromDisposeScope();
+            }
+
+            return new StyleGan2Model(generator, mean);
+        }
+        catch
+        {
+            generator.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>A randomly initialised generator (reference initialisation), e.g. for training or benchmarks.</summary>
+    /// <param name="config">Architecture.</param>
+    /// <param name="seed">Seed of the initialisation.</param>
+    public static StyleGan2Model Create(GeneratorConfig config, long seed = 0)
+    {
+        torch.manual_seed(seed);
+        return new StyleGan2Model(new StyleGan2Generator(config), null);
+    }
+
+    /// <summary>Draws z ~ N(0, 1) [count, StyleSize] from a seed.</summary>
+    /// <param name="count">Number of rows.</param>
+    /// <param name="seed">Seed.</param>
+    public Tensor SampleZ(int count, long seed)
+    {
+        if (count < 1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(count), count, "Sample at least one latent.");
+        }
+
+        using var gen = new torch.Generator((ulong)seed);
+        return torch.randn(new long[] { count, StyleSize }, generator: gen);
+    }
+
+    /// <inheritdoc />
+    public Tensor Map(Tensor z)
+    {
+        ObjectDisposedException.ThrowIf(disposed, this);
+        ArgumentNullException.ThrowIfNull(z);
+        using var scope = torch.NewDisposeScope();
+        using var noGrad = torch.no_grad();
+        CheckFinite(z, nameof(z));
+        return Generator.Map(z).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>The mean w ([1, StyleSize]): <c>latent_avg</c> from the checkpoint, else the mean of <paramref name="samples"/> mapped z (computed once).</summary>
+    /// <param name="samples">Number of z draws (4096 as in generate.py).</param>
+    /// <param name="seed">Seed of the draws.</param>
+    public Tensor MeanLatent(int samples = DefaultMeanLatentSamples, long seed = 0)
+    {
+        ObjectDisposedException.ThrowIf(disposed, this);
+        if (meanLatent is null)
+        {
+            using var scope = torch.NewDisposeScope();
+            using var noGrad = torch.no_grad();
+            meanLatent = Generator.MeanLatent(SampleZ(samples, seed)).DetachFromDisposeScope();
+        }
+
+        return meanLatent.alias();
+    }
+
+    /// <inheritdoc />
+    public Tensor Synthesize(Tensor latents, SynthesisOptions? options = null)
+    {
+        using var output = SynthesizeWithLatents(latents, options);
+        return output.Image.alias();
+    }
+
+    /// <summary>Like <see cref="Synthesize"/>, also returning the per-layer latent [B, LatentCount, StyleSize] it used.</summary>
+    /// <param name="latents">w or w+.</param>
+    /// <param name="options">Options.</param>
+    public GeneratorOutput SynthesizeWithLatents(Tensor latents, SynthesisOptions? options = null)
+    {
+        ObjectDisposedException.ThrowIf(disposed, this);
+        ArgumentNullException.ThrowIfNull(latents);
+        options ??= new SynthesisOptions();
+        if (options.Truncation <= 0f || options.Truncation > 1f || float.IsNaN(options.Truncation))
+        {
+            throw new ArgumentOutOfRangeException(nameof(options), options.Truncation, "Truncation psi must be in (0, 1]; 1 turns truncation off.");
+        }
+
+        CheckFinite(latents, nameof(latents));
+        using var scope = torch.NewDisposeScope();
+        using var noGrad = torch.no_grad();
+        var truncationLatent = options.Truncation < 1f ? options.TruncationLatent ?? MeanLatent() : null;
+        var styles = options.MixLatents is null ? new[] { latents } : new[] { latents, options.MixLatents };
+        var output = Generator.Generate(styles, new GenerateOptions
+        {
+            InputIsLatent = true,
+            Truncation = options.Truncation,
+            TruncationLatent = truncationLatent,
+            InjectIndex = options.InjectIndex,
+            Noise = options.Noise,
+            NoiseTensors = options.NoiseTensors,
+            Seed = options.Seed,
+        });
+        return new GeneratorOutput(output.Image.MoveToOuterDisposeScope(), output.Latent.MoveToOuterDisposeScope());
+    }
+
+    /// <summary>z -> w -> image in one call: <paramref name="count"/> faces from <paramref name="seed"/> (z and noise both seeded).</summary>
+    /// <param name="count">Number of images.</param>
+    /// <param name="seed">Seed.</param>
+    /// <param name="truncation">Truncation psi.</param>
+    public Tensor Generate(int count, long seed, float truncation = 1f)
+    {
+        using var scope = torch.NewDisposeScope();
+        var w = Map(SampleZ(count, seed));
+        return Synthesize(w, new SynthesisOptions { Truncation = truncation, Seed = seed }).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>Writes the generator (as <c>g_ema.*</c>) and the mean w (as <c>latent_avg</c>) to a safetensors file, atomically.</summary>
+    /// <param name="path">Target .safetensors file.</param>
+    public void SaveSafeTensors(string path)
+    {
+        ObjectDisposedException.ThrowIf(disposed, this);
+        var tensors = new List<KeyValuePair<string, TensorData>>();
+        foreach (var (key, tensor) in Generator.state_dict())
+        {
+            tensors.Add(new("g_ema." + key, tensor.ToTensorData()));
+        }
+
+        if (meanLatent is not null)
+        {
+            using var flat = meanLatent.reshape(-1);
+            tensors.Add(new("latent_avg", flat.ToTensorData()));
+        }
+
+        var metadata = new Dictionary<string, string>
+        {
+            ["format"] = "t2f-stylegan2/1",
+            ["lr_mlp"] = Generator.Config.MappingLrMul.ToString("R", System.Globalization.CultureInfo.InvariantCulture),
+        };
+        SafeTensorsFile.Write(path, tensors, metadata);
+    }
+
+    /// <inheritdoc />
+    public void Dispose()
+    {
+        if (disposed)
+        {
+            return;
+        }
+
+        disposed = true;
+        meanLatent?.Dispose();
+        Generator.Dispose();
+    }
+
+    private static void CheckFinite(Tensor t, string name)
+    {
+        using var scope = torch.NewDisposeScope();
+        if (!t.isfinite().all().item<bool>())
+        {
+            throw new ArgumentException($"{name} contains NaN or infinity; latents must be finite (check the upstream computation).", name);
+        }
+    }
+}
