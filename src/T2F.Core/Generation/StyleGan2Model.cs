@@ -199,6 +199,30 @@ public sealed class StyleGan2Model : IStyleGenerator
         SafeTensorsFile.Write(path, tensors, metadata);
     }
 
+    /// <summary>
+    /// Writes a PyTorch checkpoint in convert_weight.py's layout (<c>{"g_ema": state_dict, "latent_avg": [style_dim]}</c>),
+    /// atomically, so the reference's generate.py and projector.py load it with <c>torch.load</c>.
+    /// </summary>
+    /// <param name="path">Target .pt file.</param>
+    public void SavePyTorch(string path)
+    {
+        ObjectDisposedException.ThrowIf(disposed, this);
+        var stateDict = new PickleDict(isOrderedDict: true);
+        foreach (var (key, tensor) in Generator.state_dict())
+        {
+            stateDict.Add(key, tensor.ToTensorData());
+        }
+
+        var root = new PickleDict { { "g_ema", stateDict } };
+        if (meanLatent is not null)
+        {
+            using var flat = meanLatent.reshape(-1);
+            root.Add("latent_avg", flat.ToTensorData());
+        }
+
+        PyTorchCheckpointWriter.Save(path, root);
+    }
+
     /// <inheritdoc />
     public void Dispose()
     {

@@ -1,0 +1,162 @@
+// Renders random faces from a StyleGAN2 checkpoint in the rosinality/stylegan2-pytorch layout
+// (train.py checkpoints, convert_weight.py output, flat state dicts, or our .safetensors).
+//
+//   dotnet run --project samples/T2F.StyleGan2 -c Release -- --checkpoint FILE --count N --seed S --truncation T --out DIR
+using System.Diagnostics;
+using System.Globalization;
+using T2F.Core.Generation;
+using T2F.Core.Imaging;
+using TorchSharp;
+
+namespace T2F.Samples.StyleGan2;
+
+public static class Program
+{
+    private const string Usage = """
+        Usage: T2F.StyleGan2 --checkpoint FILE [--count N] [--seed S] [--truncation T] [--out DIR]
+                             [--batch B] [--noise random|const] [--threads K]
+          --checkpoint  rosinality .pt (train.py or convert_weight.py), flat state dict, or .safetensors
+          --count       number of images (default 4)
+          --seed        seed of z and of the noise (default 0); image i uses seed S + i
+          --truncation  psi in (0, 1] (default 1 = off); uses latent_avg from the file, else the mean of 4096 mapped z
+          --out         output folder (default ./out)
+          --batch       images per forward pass (default 1)
+          --noise       random (seeded) or const (the checkpoint's noise buffers) (default random)
+          --threads     libtorch CPU threads (default: libtorch's choice)
+        """;
+
+    public static int Main(string[] args)
+    {
+        Options options;
+        try
+        {
+            options = Options.Parse(args);
+        }
+        catch (ArgumentException e)
+        {
+            Console.Error.WriteLine($"error: {e.Message}");
+            Console.Error.WriteLine(Usage);
+            return 2;
+        }
+
+        if (options.Help)
+        {
+            Console.WriteLine(Usage);
+            return 0;
+        }
+
+        if (options.Threads > 0)
+        {
+            torch.set_num_threads(options.Threads);
+        }
+
+        var load = Stopwatch.StartNew();
+        StyleGan2Model model;
+        try
+        {
+            model = StyleGan2Model.Load(options.Checkpoint);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or T2F.Core.Checkpoints.StateDictMismatchException)
+        {
+            Console.Error.WriteLine($"error: {e.Message}");
+            return 1;
+        }
+
+        using (model)
+        {
+            var c = model.Generator.Config;
+            Console.WriteLine($"Loaded {options.Checkpoint} in {load.Elapsed.TotalSeconds:F2} s: {c.Size}x{c.Size}, style {c.StyleDim}, {c.MappingLayers} mapping layers, {c.LatentCount} latents, channels {string.Join("/", c.Channels.Where(p => p.Key <= c.Size).OrderBy(p => p.Key).Select(p => p.Value))}");
+            if (options.Truncation < 1f)
+            {
+                Console.WriteLine(model.HasMeanLatent
+                    ? $"Truncation psi {options.Truncation} around the checkpoint's latent_avg."
+                    : $"Truncation psi {options.Truncation} around the mean of 4096 mapped z (the checkpoint has no latent_avg).");
+                using var mean = model.MeanLatent();
+            }
+
+            Directory.CreateDirectory(options.OutputFolder);
+            var render = new Stopwatch();
+            for (int start = 0; start < options.Count; start += options.Batch)
+            {
+                int n = Math.Min(options.Batch, options.Count - start);
+                using var scope = torch.NewDisposeScope();
+                render.Start();
+                var z = torch.cat(Enumerable.Range(start, n).Select(i => model.SampleZ(1, options.Seed + i)).ToArray(), 0);
+                var w = model.Map(z);
+                var images = model.Synthesize(w, new SynthesisOptions
+                {
+                    Truncation = options.Truncation,
+                    Noise = options.ConstantNoise ? NoiseMode.Constant : NoiseMode.Random,
+                    Seed = options.Seed + start,
+                });
+                render.Stop();
+                for (int i = 0; i < n; i++)
+                {
+                    string file = Path.Combine(options.OutputFolder, $"seed{options.Seed + start + i:D6}.png");
+                    ImageTensor.SavePng(images[i], file);
+                    Console.WriteLine($"  {file}");
+                }
+            }
+
+            Console.WriteLine($"Rendered {options.Count} image(s) in {render.Elapsed.TotalSeconds:F2} s: {render.Elapsed.TotalMilliseconds / options.Count:F0} ms per image (batch {options.Batch}, {torch.get_num_threads()} threads, excluding loading and PNG encoding).");
+        }
+
+        return 0;
+    }
+
+    private sealed record Options(string Checkpoint, int Count, long Seed, float Truncation, string OutputFolder, int Batch, bool ConstantNoise, int Threads, bool Help)
+    {
+        public static Options Parse(string[] args)
+        {
+            string? checkpoint = null, output = "out";
+            int count = 4, batch = 1, threads = 0;
+            long seed = 0;
+            float truncation = 1f;
+            bool constant = false, help = false;
+            for (int i = 0; i < args.Length; i++)
+            {
+                string Next() => i + 1 < args.Length ? args[++i] : throw new ArgumentException($"{args[i]} needs a value.");
+                switch (args[i])
+                {
+                    case "--checkpoint": checkpoint = Next(); break;
+                    case "--count": count = ParseInt(Next(), "--count", 1); break;
+                    case "--seed": seed = long.Parse(Next(), CultureInfo.InvariantCulture); break;
+                    case "--truncation":
+                        truncation = float.Parse(Next(), CultureInfo.InvariantCulture);
+                        if (!(truncation > 0f && truncation <= 1f))
+                        {
+                            throw new ArgumentException("--truncation must be in (0, 1].");
+                        }
+
+                        break;
+                    case "--out": output = Next(); break;
+                    case "--batch": batch = ParseInt(Next(), "--batch", 1); break;
+                    case "--threads": threads = ParseInt(Next(), "--threads", 1); break;
+                    case "--noise":
+                        string mode = Next();
+                        constant = mode switch { "const" => true, "random" => false, _ => throw new ArgumentException($"--noise must be random or const, not {mode}.") };
+                        break;
+                    case "--help" or "-h": help = true; break;
+                    default: throw new ArgumentException($"unknown argument {args[i]}.");
+                }
+            }
+
+            if (!help && checkpoint is null)
+            {
+                throw new ArgumentException("--checkpoint FILE is required.");
+            }
+
+            return new Options(checkpoint ?? string.Empty, count, seed, truncation, output, batch, constant, threads, help);
+        }
+
+        private static int ParseInt(string text, string name, int min)
+        {
+            if (!int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out int v) || v < min)
+            {
+                throw new ArgumentException($"{name} must be an integer >= {min}; got {text}.");
+            }
+
+            return v;
+        }
+    }
+}

@@ -1,0 +1,106 @@
+using SkiaSharp;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace T2F.Core.Imaging;
+
+/// <summary>Converts generator output ([3, H, W] or [1, 3, H, W], values in [-1, 1]) to 8-bit RGB and PNG files.</summary>
+public static class ImageTensor
+{
+    /// <summary>
+    /// Maps [-1, 1] to bytes the way torchvision's <c>save_image(normalize=True, range=(-1, 1))</c> does in the
+    /// reference generate.py: clamp, rescale to [0, 255], add 0.5, truncate. Returns packed RGB, row-major.
+    /// </summary>
+    /// <param name="image">[3, H, W] or [1, 3, H, W], any device.</param>
+    /// <param name="width">Image width.</param>
+    /// <param name="height">Image height.</param>
+    public static byte[] ToRgb24(Tensor image, out int width, out int height)
+    {
+        ArgumentNullException.ThrowIfNull(image);
+        using var scope = torch.NewDisposeScope();
+        var x = image.dim() == 4 && image.shape[0] == 1 ? image.squeeze(0) : image;
+        if (x.dim() != 3 || x.shape[0] != 3)
+        {
+            throw new ArgumentException($"An image must be [3, H, W] or [1, 3, H, W]; got [{string.Join(", ", image.shape)}].", nameof(image));
+        }
+
+        height = (int)x.shape[1];
+        width = (int)x.shape[2];
+        var bytes = x.detach().cpu().to(ScalarType.Float32).nan_to_num(0).clamp(-1, 1)
+            .add(1).mul(127.5).add(0.5).clamp(0, 255)
+            .to(ScalarType.Byte).permute(1, 2, 0).contiguous();
+        return bytes.bytes.ToArray();
+    }
+
+    /// <summary>Encodes one image as PNG bytes.</summary>
+    /// <param name="image">[3, H, W] or [1, 3, H, W] in [-1, 1].</param>
+    public static byte[] ToPng(Tensor image)
+    {
+        var rgb = ToRgb24(image, out int width, out int height);
+        using var bitmap = new SKBitmap(new SKImageInfo(width, height, SKColorType.Rgba8888, SKAlphaType.Opaque));
+        var pixels = new byte[width * height * 4];
+        for (int i = 0, j = 0; i < rgb.Length; i += 3, j += 4)
+        {
+            pixels[j] = rgb[i];
+            pixels[j + 1] = rgb[i + 1];
+            pixels[j + 2] = rgb[i + 2];
+            pixels[j + 3] = 255;
+        }
+
+        System.Runtime.InteropServices.Marshal.Copy(pixels, 0, bitmap.GetPixels(), pixels.Length);
+        using var data = bitmap.Encode(SKEncodedImageFormat.Png, 100)
+            ?? throw new InvalidOperationException("SkiaSharp could not encode the PNG.");
+        return data.ToArray();
+    }
+
+    /// <summary>Writes one image as a PNG file, atomically (temp file in the same folder, then rename).</summary>
+    /// <param name="image">[3, H, W] or [1, 3, H, W] in [-1, 1].</param>
+    /// <param name="path">Target file; its folder is created if needed.</param>
+    public static void SavePng(Tensor image, string path)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        var png = ToPng(image);
+        string full = Path.GetFullPath(path);
+        Directory.CreateDirectory(Path.GetDirectoryName(full)!);
+        string temp = full + ".tmp-" + Guid.NewGuid().ToString("N");
+        try
+        {
+            using (var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write))
+            {
+                stream.Write(png);
+                stream.Flush(true);
+            }
+
+            File.Move(temp, full, overwrite: true);
+        }
+        finally
+        {
+            if (File.Exists(temp))
+            {
+                File.Delete(temp);
+            }
+        }
+    }
+
+    /// <summary>Decodes a PNG/JPEG file into packed RGB bytes.</summary>
+    /// <param name="path">Image file.</param>
+    /// <param name="width">Decoded width.</param>
+    /// <param name="height">Decoded height.</param>
+    public static byte[] LoadRgb24(string path, out int width, out int height)
+    {
+        using var bitmap = SKBitmap.Decode(path) ?? throw new InvalidDataException($"{path} is not an image SkiaSharp can decode (PNG, JPEG, WebP, ...).");
+        using var rgba = bitmap.Copy(SKColorType.Rgba8888) ?? throw new InvalidDataException($"{path}: cannot convert to RGBA.");
+        width = rgba.Width;
+        height = rgba.Height;
+        var src = rgba.Bytes;
+        var rgb = new byte[width * height * 3];
+        for (int i = 0, j = 0; j < rgb.Length; i += 4, j += 3)
+        {
+            rgb[j] = src[i];
+            rgb[j + 1] = src[i + 1];
+            rgb[j + 2] = src[i + 2];
+        }
+
+        return rgb;
+    }
+}

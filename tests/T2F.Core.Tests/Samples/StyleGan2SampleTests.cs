@@ -1,0 +1,42 @@
+using T2F.Core.Imaging;
+using T2F.Core.Tests.TestSupport;
+using Xunit;
+
+namespace T2F.Core.Tests.Samples;
+
+/// <summary>The day-one sample: renders PNGs from a reference checkpoint and rejects bad arguments.</summary>
+[Trait("Category", "Golden")]
+public class StyleGan2SampleTests
+{
+    [Fact]
+    public void RendersTheRequestedNumberOfPngs()
+    {
+        var golden = StyleGan2Golden.Instance;
+        string dir = Directory.CreateTempSubdirectory("t2f-sample").FullName;
+        try
+        {
+            int rc = T2F.Samples.StyleGan2.Program.Main(new[]
+            {
+                "--checkpoint", Path.Combine(golden.Folder, "checkpoint.pt"), "--count", "3", "--seed", "10",
+                "--truncation", "0.7", "--batch", "2", "--out", dir,
+            });
+            Assert.Equal(0, rc);
+            var files = Directory.GetFiles(dir, "*.png").Select(Path.GetFileName).OrderBy(f => f, StringComparer.Ordinal).ToArray();
+            Assert.Equal(new[] { "seed000010.png", "seed000011.png", "seed000012.png" }, files);
+            ImageTensor.LoadRgb24(Path.Combine(dir, files[0]!), out int w, out int h);
+            Assert.Equal((golden.Size, golden.Size), (w, h));
+        }
+        finally
+        {
+            Directory.Delete(dir, true);
+        }
+    }
+
+    [Theory]
+    [InlineData(2, "--count", "3")]
+    [InlineData(2, "--checkpoint", "x.pt", "--truncation", "1.5")]
+    [InlineData(2, "--checkpoint", "x.pt", "--noise", "sometimes")]
+    [InlineData(1, "--checkpoint", "/nonexistent/file.pt")]
+    public void BadArgumentsFailWithAnExitCode(int expected, params string[] args)
+        => Assert.Equal(expected, T2F.Samples.StyleGan2.Program.Main(args));
+}
