@@ -79,22 +79,22 @@ internal sealed class PickleKeyComparer : IEqualityComparer<object>
             case string a:
                 return StringComparer.Ordinal.GetHashCode(a);
             case byte[] a:
-            {
-                var h = new HashCode();
-                h.AddBytes(a);
-                return h.ToHashCode();
-            }
-
-            case PickleTuple a:
-            {
-                var h = new HashCode();
-                foreach (object? item in a)
                 {
-                    h.Add(item is null ? 0 : GetHashCode(item));
+                    var h = new HashCode();
+                    h.AddBytes(a);
+                    return h.ToHashCode();
                 }
 
-                return h.ToHashCode();
-            }
+            case PickleTuple a:
+                {
+                    var h = new HashCode();
+                    foreach (object? item in a)
+                    {
+                        h.Add(item is null ? 0 : GetHashCode(item));
+                    }
+
+                    return h.ToHashCode();
+                }
 
             case PickleGlobal a:
                 return a.GetHashCode();

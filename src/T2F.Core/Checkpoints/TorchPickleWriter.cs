@@ -494,10 +494,10 @@ internal sealed class TorchPickleWriter
             case Half h:
                 return (double)h;
             case PickleTuple or ITuple when depth < 32:
-            {
-                IEnumerable<object?> items = key is PickleTuple pt ? pt : Items((ITuple)key);
-                return new PickleTuple(items.Select(item => NormalizeKeyPart(item, path, depth + 1)).ToArray());
-            }
+                {
+                    IEnumerable<object?> items = key is PickleTuple pt ? pt : Items((ITuple)key);
+                    return new PickleTuple(items.Select(item => NormalizeKeyPart(item, path, depth + 1)).ToArray());
+                }
 
             default:
                 string what = key is null ? "null" : key.GetType().FullName ?? key.GetType().Name;

@@ -86,15 +86,15 @@ internal sealed class Unpickler
             switch (_opcode)
             {
                 case 0x80: // PROTO
-                {
-                    int protocol = ReadByte();
-                    if (protocol > HighestProtocol)
                     {
-                        throw Corrupt($"pickle protocol {protocol} is newer than the highest this reader knows ({HighestProtocol})");
-                    }
+                        int protocol = ReadByte();
+                        if (protocol > HighestProtocol)
+                        {
+                            throw Corrupt($"pickle protocol {protocol} is newer than the highest this reader knows ({HighestProtocol})");
+                        }
 
-                    break;
-                }
+                        break;
+                    }
 
                 case 0x95: // FRAME: frames only group opcodes; the length is informative.
                     ReadBytes(8);
@@ -145,63 +145,63 @@ internal sealed class Unpickler
                     Push(DecodeLong(ReadBytes(ReadByte())));
                     break;
                 case 0x8b: // LONG4
-                {
-                    int n = BinaryPrimitives.ReadInt32LittleEndian(ReadBytes(4));
-                    if (n < 0)
                     {
-                        throw Corrupt($"LONG4 with a negative length {n}");
-                    }
+                        int n = BinaryPrimitives.ReadInt32LittleEndian(ReadBytes(4));
+                        if (n < 0)
+                        {
+                            throw Corrupt($"LONG4 with a negative length {n}");
+                        }
 
-                    Push(DecodeLong(ReadBytes(n)));
-                    break;
-                }
+                        Push(DecodeLong(ReadBytes(n)));
+                        break;
+                    }
 
                 case (byte)'G': // BINFLOAT (big-endian)
                     Push(BinaryPrimitives.ReadDoubleBigEndian(ReadBytes(8)));
                     break;
                 case (byte)'I': // INT (text; 00 and 01 are False and True)
-                {
-                    string line = ReadLine();
-                    if (line == "00")
                     {
-                        Push(false);
-                    }
-                    else if (line == "01")
-                    {
-                        Push(true);
-                    }
-                    else
-                    {
-                        Push(ParseTextInteger(line));
-                    }
+                        string line = ReadLine();
+                        if (line == "00")
+                        {
+                            Push(false);
+                        }
+                        else if (line == "01")
+                        {
+                            Push(true);
+                        }
+                        else
+                        {
+                            Push(ParseTextInteger(line));
+                        }
 
-                    break;
-                }
+                        break;
+                    }
 
                 case (byte)'L': // LONG (text, optional trailing L)
-                {
-                    string line = ReadLine();
-                    Push(ParseTextInteger(line.EndsWith('L') ? line[..^1] : line));
-                    break;
-                }
-
-                case (byte)'F': // FLOAT (text)
-                {
-                    string line = ReadLine();
-                    if (!double.TryParse(line, NumberStyles.Float, CultureInfo.InvariantCulture, out double d))
                     {
-                        d = line.ToLowerInvariant() switch
-                        {
-                            "inf" => double.PositiveInfinity,
-                            "-inf" => double.NegativeInfinity,
-                            "nan" => double.NaN,
-                            _ => throw Corrupt($"FLOAT with text '{line}' that is not a number"),
-                        };
+                        string line = ReadLine();
+                        Push(ParseTextInteger(line.EndsWith('L') ? line[..^1] : line));
+                        break;
                     }
 
-                    Push(d);
-                    break;
-                }
+                case (byte)'F': // FLOAT (text)
+                    {
+                        string line = ReadLine();
+                        if (!double.TryParse(line, NumberStyles.Float, CultureInfo.InvariantCulture, out double d))
+                        {
+                            d = line.ToLowerInvariant() switch
+                            {
+                                "inf" => double.PositiveInfinity,
+                                "-inf" => double.NegativeInfinity,
+                                "nan" => double.NaN,
+                                _ => throw Corrupt($"FLOAT with text '{line}' that is not a number"),
+                            };
+                        }
+
+                        Push(d);
+                        break;
+                    }
 
                 // ----- strings and bytes
                 case 0x8c: // SHORT_BINUNICODE
@@ -229,16 +229,16 @@ internal sealed class Unpickler
                     Push(DecodePython2String(ReadBytes(ReadByte())));
                     break;
                 case (byte)'T': // BINSTRING (Python 2 str)
-                {
-                    int n = BinaryPrimitives.ReadInt32LittleEndian(ReadBytes(4));
-                    if (n < 0)
                     {
-                        throw Corrupt($"BINSTRING with a negative length {n}");
-                    }
+                        int n = BinaryPrimitives.ReadInt32LittleEndian(ReadBytes(4));
+                        if (n < 0)
+                        {
+                            throw Corrupt($"BINSTRING with a negative length {n}");
+                        }
 
-                    Push(DecodePython2String(ReadBytes(n)));
-                    break;
-                }
+                        Push(DecodePython2String(ReadBytes(n)));
+                        break;
+                    }
 
                 case (byte)'S': // STRING (text, quoted repr)
                     Push(DecodePython2String(ParseQuotedString(ReadLine())));
@@ -264,102 +264,102 @@ internal sealed class Unpickler
                     Push(new PickleTuple(PopMark().ToArray()));
                     break;
                 case 0x85: // TUPLE1
-                {
-                    object? a = Pop();
-                    Push(new PickleTuple(a));
-                    break;
-                }
+                    {
+                        object? a = Pop();
+                        Push(new PickleTuple(a));
+                        break;
+                    }
 
                 case 0x86: // TUPLE2
-                {
-                    object? b2 = Pop();
-                    object? a = Pop();
-                    Push(new PickleTuple(a, b2));
-                    break;
-                }
+                    {
+                        object? b2 = Pop();
+                        object? a = Pop();
+                        Push(new PickleTuple(a, b2));
+                        break;
+                    }
 
                 case 0x87: // TUPLE3
-                {
-                    object? c = Pop();
-                    object? b2 = Pop();
-                    object? a = Pop();
-                    Push(new PickleTuple(a, b2, c));
-                    break;
-                }
+                    {
+                        object? c = Pop();
+                        object? b2 = Pop();
+                        object? a = Pop();
+                        Push(new PickleTuple(a, b2, c));
+                        break;
+                    }
 
                 case (byte)'l': // LIST
                     Push(PopMark());
                     break;
                 case (byte)'d': // DICT
-                {
-                    List<object?> items = PopMark();
-                    var dict = new PickleDict();
-                    SetItems(dict, items);
-                    Push(dict);
-                    break;
-                }
+                    {
+                        List<object?> items = PopMark();
+                        var dict = new PickleDict();
+                        SetItems(dict, items);
+                        Push(dict);
+                        break;
+                    }
 
                 case 0x91: // FROZENSET
-                {
-                    var set = new PickleSet(isFrozen: true);
-                    foreach (object? item in PopMark())
                     {
-                        set.Add(item);
-                    }
+                        var set = new PickleSet(isFrozen: true);
+                        foreach (object? item in PopMark())
+                        {
+                            set.Add(item);
+                        }
 
-                    Push(set);
-                    break;
-                }
+                        Push(set);
+                        break;
+                    }
 
                 case (byte)'a': // APPEND
-                {
-                    object? value = Pop();
-                    Append(Peek(), value);
-                    break;
-                }
+                    {
+                        object? value = Pop();
+                        Append(Peek(), value);
+                        break;
+                    }
 
                 case (byte)'e': // APPENDS
-                {
-                    List<object?> items = PopMark();
-                    object? target = Peek();
-                    foreach (object? item in items)
                     {
-                        Append(target, item);
-                    }
+                        List<object?> items = PopMark();
+                        object? target = Peek();
+                        foreach (object? item in items)
+                        {
+                            Append(target, item);
+                        }
 
-                    break;
-                }
+                        break;
+                    }
 
                 case (byte)'s': // SETITEM
-                {
-                    object? value = Pop();
-                    object? key = Pop();
-                    SetItems(Peek(), new List<object?> { key, value });
-                    break;
-                }
+                    {
+                        object? value = Pop();
+                        object? key = Pop();
+                        SetItems(Peek(), new List<object?> { key, value });
+                        break;
+                    }
 
                 case (byte)'u': // SETITEMS
-                {
-                    List<object?> items = PopMark();
-                    SetItems(Peek(), items);
-                    break;
-                }
+                    {
+                        List<object?> items = PopMark();
+                        SetItems(Peek(), items);
+                        break;
+                    }
 
                 case 0x90: // ADDITEMS
-                {
-                    List<object?> items = PopMark();
-                    if (Peek() is not PickleSet set || set.IsFrozen)
                     {
-                        throw Corrupt($"ADDITEMS on {PickleFormatting.TypeName(Peek())}, not a set");
-                    }
+                        List<object?> items = PopMark();
+                        if (Peek() is not PickleSet set || set.IsFrozen)
+                        {
+                            throw Corrupt($"ADDITEMS on {PickleFormatting.TypeName(Peek())}, not a set");
+                        }
 
-                    foreach (object? item in items)
-                    {
-                        set.Add(item);
-                    }
+                        foreach (object? item in items)
+                        {
+                            set.Add(item);
+                        }
 
-                    break;
-                }
+                        break;
+                    }
 
                 // ----- memo
                 case (byte)'q': // BINPUT
@@ -386,78 +386,78 @@ internal sealed class Unpickler
 
                 // ----- globals, calls, objects
                 case (byte)'c': // GLOBAL
-                {
-                    string module = ReadLine();
-                    string name = ReadLine();
-                    Push(new PickleGlobal(module, name));
-                    break;
-                }
+                    {
+                        string module = ReadLine();
+                        string name = ReadLine();
+                        Push(new PickleGlobal(module, name));
+                        break;
+                    }
 
                 case 0x93: // STACK_GLOBAL
-                {
-                    object? name = Pop();
-                    object? module = Pop();
-                    if (module is not string m || name is not string n)
                     {
-                        throw Corrupt($"STACK_GLOBAL needs two strings, found {PickleFormatting.TypeName(module)} and {PickleFormatting.TypeName(name)}");
-                    }
+                        object? name = Pop();
+                        object? module = Pop();
+                        if (module is not string m || name is not string n)
+                        {
+                            throw Corrupt($"STACK_GLOBAL needs two strings, found {PickleFormatting.TypeName(module)} and {PickleFormatting.TypeName(name)}");
+                        }
 
-                    Push(new PickleGlobal(m, n));
-                    break;
-                }
+                        Push(new PickleGlobal(m, n));
+                        break;
+                    }
 
                 case (byte)'R': // REDUCE
-                {
-                    object? args = Pop();
-                    object? callable = Pop();
-                    Push(Call(callable, AsArgs(args, "REDUCE"), "REDUCE"));
-                    break;
-                }
-
-                case 0x81: // NEWOBJ
-                {
-                    object? args = Pop();
-                    object? cls = Pop();
-                    Push(NewObject(cls, AsArgs(args, "NEWOBJ"), null, "NEWOBJ"));
-                    break;
-                }
-
-                case 0x92: // NEWOBJ_EX
-                {
-                    object? kwargs = Pop();
-                    object? args = Pop();
-                    object? cls = Pop();
-                    Push(NewObject(cls, AsArgs(args, "NEWOBJ_EX"), kwargs as PickleDict, "NEWOBJ_EX"));
-                    break;
-                }
-
-                case (byte)'i': // INST
-                {
-                    string module = ReadLine();
-                    string name = ReadLine();
-                    List<object?> args = PopMark();
-                    Push(NewObject(new PickleGlobal(module, name), new PickleTuple(args.ToArray()), null, "INST"));
-                    break;
-                }
-
-                case (byte)'o': // OBJ
-                {
-                    List<object?> items = PopMark();
-                    if (items.Count == 0)
                     {
-                        throw Corrupt("OBJ without a class");
+                        object? args = Pop();
+                        object? callable = Pop();
+                        Push(Call(callable, AsArgs(args, "REDUCE"), "REDUCE"));
+                        break;
                     }
 
-                    Push(NewObject(items[0], new PickleTuple(items.Skip(1).ToArray()), null, "OBJ"));
-                    break;
-                }
+                case 0x81: // NEWOBJ
+                    {
+                        object? args = Pop();
+                        object? cls = Pop();
+                        Push(NewObject(cls, AsArgs(args, "NEWOBJ"), null, "NEWOBJ"));
+                        break;
+                    }
+
+                case 0x92: // NEWOBJ_EX
+                    {
+                        object? kwargs = Pop();
+                        object? args = Pop();
+                        object? cls = Pop();
+                        Push(NewObject(cls, AsArgs(args, "NEWOBJ_EX"), kwargs as PickleDict, "NEWOBJ_EX"));
+                        break;
+                    }
+
+                case (byte)'i': // INST
+                    {
+                        string module = ReadLine();
+                        string name = ReadLine();
+                        List<object?> args = PopMark();
+                        Push(NewObject(new PickleGlobal(module, name), new PickleTuple(args.ToArray()), null, "INST"));
+                        break;
+                    }
+
+                case (byte)'o': // OBJ
+                    {
+                        List<object?> items = PopMark();
+                        if (items.Count == 0)
+                        {
+                            throw Corrupt("OBJ without a class");
+                        }
+
+                        Push(NewObject(items[0], new PickleTuple(items.Skip(1).ToArray()), null, "OBJ"));
+                        break;
+                    }
 
                 case (byte)'b': // BUILD
-                {
-                    object? state = Pop();
-                    Build(Peek(), state);
-                    break;
-                }
+                    {
+                        object? state = Pop();
+                        Build(Peek(), state);
+                        break;
+                    }
 
                 case (byte)'Q': // BINPERSID
                     Push(PersistentLoad(Pop()));
@@ -485,43 +485,43 @@ internal sealed class Unpickler
             switch (g.Module)
             {
                 case "collections" when g.Name is "OrderedDict" or "defaultdict":
-                {
-                    var dict = new PickleDict(isOrderedDict: g.Name == "OrderedDict");
-                    if (g.Name == "OrderedDict" && args.Count > 0)
                     {
-                        FillDict(dict, args[0]);
-                    }
+                        var dict = new PickleDict(isOrderedDict: g.Name == "OrderedDict");
+                        if (g.Name == "OrderedDict" && args.Count > 0)
+                        {
+                            FillDict(dict, args[0]);
+                        }
 
-                    return dict;
-                }
+                        return dict;
+                    }
 
                 case "builtins" or "__builtin__":
                     switch (g.Name)
                     {
                         case "dict":
-                        {
-                            var dict = new PickleDict();
-                            if (args.Count > 0)
                             {
-                                FillDict(dict, args[0]);
-                            }
+                                var dict = new PickleDict();
+                                if (args.Count > 0)
+                                {
+                                    FillDict(dict, args[0]);
+                                }
 
-                            return dict;
-                        }
+                                return dict;
+                            }
 
                         case "set" or "frozenset":
-                        {
-                            var set = new PickleSet(isFrozen: g.Name == "frozenset");
-                            if (args.Count > 0)
                             {
-                                foreach (object? item in AsSequence(args[0], g.FullName))
+                                var set = new PickleSet(isFrozen: g.Name == "frozenset");
+                                if (args.Count > 0)
                                 {
-                                    set.Add(item);
+                                    foreach (object? item in AsSequence(args[0], g.FullName))
+                                    {
+                                        set.Add(item);
+                                    }
                                 }
-                            }
 
-                            return set;
-                        }
+                                return set;
+                            }
 
                         case "list":
                             return args.Count > 0 ? AsSequence(args[0], g.FullName).ToList() : new List<object?>();
@@ -758,16 +758,16 @@ internal sealed class Unpickler
             case byte[] bytes:
                 return bytes;
             case string s:
-            {
-                string encoding = args.Count > 1 && args[1] is string e ? e.ToLowerInvariant().Replace('_', '-') : "utf-8";
-                return encoding switch
                 {
-                    "latin1" or "latin-1" or "iso-8859-1" or "iso8859-1" or "l1" => Encoding.Latin1.GetBytes(s),
-                    "utf-8" or "utf8" => Encoding.UTF8.GetBytes(s),
-                    "ascii" or "us-ascii" => Encoding.ASCII.GetBytes(s),
-                    _ => throw Corrupt($"{what} with the text encoding '{encoding}', which this reader does not support"),
-                };
-            }
+                    string encoding = args.Count > 1 && args[1] is string e ? e.ToLowerInvariant().Replace('_', '-') : "utf-8";
+                    return encoding switch
+                    {
+                        "latin1" or "latin-1" or "iso-8859-1" or "iso8859-1" or "l1" => Encoding.Latin1.GetBytes(s),
+                        "utf-8" or "utf8" => Encoding.UTF8.GetBytes(s),
+                        "ascii" or "us-ascii" => Encoding.ASCII.GetBytes(s),
+                        _ => throw Corrupt($"{what} with the text encoding '{encoding}', which this reader does not support"),
+                    };
+                }
 
             case List<object?> or PickleTuple:
                 return AsSequence(args[0], what).Select(v => (byte)ToLong(v, what)).ToArray();
@@ -1038,20 +1038,20 @@ internal sealed class Unpickler
                     i += 2;
                     break;
                 case >= '0' and <= '7':
-                {
-                    int value = 0;
-                    int n = 0;
-                    while (n < 3 && i < body.Length && body[i] >= '0' && body[i] <= '7')
                     {
-                        value = (value * 8) + (body[i] - '0');
-                        i++;
-                        n++;
-                    }
+                        int value = 0;
+                        int n = 0;
+                        while (n < 3 && i < body.Length && body[i] >= '0' && body[i] <= '7')
+                        {
+                            value = (value * 8) + (body[i] - '0');
+                            i++;
+                            n++;
+                        }
 
-                    i--;
-                    bytes.Add((byte)value);
-                    break;
-                }
+                        i--;
+                        bytes.Add((byte)value);
+                        break;
+                    }
 
                 default:
                     bytes.Add((byte)'\\');

@@ -44,21 +44,21 @@ internal static class PickleOpcodeScanner
                 case (byte)'K': ops.Add(("BININT1", (long)pickle[pos])); pos += 1; break;
                 case (byte)'M': ops.Add(("BININT2", (long)BinaryPrimitives.ReadUInt16LittleEndian(pickle.AsSpan(pos)))); pos += 2; break;
                 case 0x8a:
-                {
-                    int n = pickle[pos];
-                    ops.Add(("LONG1", new System.Numerics.BigInteger(pickle.AsSpan(pos + 1, n), isUnsigned: false, isBigEndian: false)));
-                    pos += 1 + n;
-                    break;
-                }
+                    {
+                        int n = pickle[pos];
+                        ops.Add(("LONG1", new System.Numerics.BigInteger(pickle.AsSpan(pos + 1, n), isUnsigned: false, isBigEndian: false)));
+                        pos += 1 + n;
+                        break;
+                    }
 
                 case (byte)'G': ops.Add(("BINFLOAT", BinaryPrimitives.ReadDoubleBigEndian(pickle.AsSpan(pos)))); pos += 8; break;
                 case (byte)'X':
-                {
-                    int n = checked((int)BinaryPrimitives.ReadUInt32LittleEndian(pickle.AsSpan(pos)));
-                    ops.Add(("BINUNICODE", Encoding.UTF8.GetString(pickle, pos + 4, n)));
-                    pos += 4 + n;
-                    break;
-                }
+                    {
+                        int n = checked((int)BinaryPrimitives.ReadUInt32LittleEndian(pickle.AsSpan(pos)));
+                        ops.Add(("BINUNICODE", Encoding.UTF8.GetString(pickle, pos + 4, n)));
+                        pos += 4 + n;
+                        break;
+                    }
 
                 case (byte)'}': ops.Add(("EMPTY_DICT", null)); break;
                 case (byte)']': ops.Add(("EMPTY_LIST", null)); break;
@@ -79,12 +79,12 @@ internal static class PickleOpcodeScanner
                 case (byte)'h': ops.Add(("BINGET", (long)pickle[pos])); pos += 1; break;
                 case (byte)'j': ops.Add(("LONG_BINGET", (long)BinaryPrimitives.ReadUInt32LittleEndian(pickle.AsSpan(pos)))); pos += 4; break;
                 case (byte)'c':
-                {
-                    string module = ReadLine(pickle, ref pos);
-                    string name = ReadLine(pickle, ref pos);
-                    ops.Add(("GLOBAL", module + "." + name));
-                    break;
-                }
+                    {
+                        string module = ReadLine(pickle, ref pos);
+                        string name = ReadLine(pickle, ref pos);
+                        ops.Add(("GLOBAL", module + "." + name));
+                        break;
+                    }
 
                 default:
                     throw new InvalidDataException($"Opcode 0x{op:x2} at {pos - 1} is not one torch.save writes.");

@@ -256,7 +256,9 @@ public sealed class PyTorchCheckpointTests
             .SetItem().Build().Stop();
         var storages = new Dictionary<string, byte[]>
         {
-            ["0"] = CheckpointFiles.Floats(1), ["1"] = CheckpointFiles.Floats(2), ["2"] = CheckpointFiles.Floats(3),
+            ["0"] = CheckpointFiles.Floats(1),
+            ["1"] = CheckpointFiles.Floats(2),
+            ["2"] = CheckpointFiles.Floats(3),
         };
 
         object? root = LoadZip(p, storages);
