@@ -1,11 +1,63 @@
+using System.Collections.Concurrent;
+using TorchSharp;
+using static TorchSharp.torch;
+
 namespace T2F.Core.Ops;
 
 /// <summary>Process-wide switches for the custom ops.</summary>
 public static class OpSettings
 {
+    private static readonly ConcurrentDictionary<string, bool> Logged = new(StringComparer.Ordinal);
+
     /// <summary>
-    /// Which implementation the ops use. Default <see cref="OpBackend.Fast"/>; set <see cref="OpBackend.Reference"/>
-    /// to reproduce the reference PyTorch code as closely as possible (the golden parity tests do).
+    /// Which implementation the ops use (default <see cref="OpBackend.Auto"/>). <see cref="OpBackend.Reference"/>
+    /// reproduces the reference PyTorch code as closely as possible; the golden parity tests run every backend.
     /// </summary>
-    public static OpBackend Backend { get; set; } = OpBackend.Fast;
+    public static OpBackend Backend { get; set; } = OpBackend.Auto;
+
+    /// <summary>Where the ops' one-time notices (such as "no CUDA driver, using the reference path") go. Default: standard error.</summary>
+    public static Action<string> Log { get; set; } = message => Console.Error.WriteLine(message);
+
+    /// <summary>The backend an op on <paramref name="tensor"/> actually runs with under the current setting.</summary>
+    /// <param name="tensor">The op's main input.</param>
+    public static OpBackend Resolve(Tensor tensor)
+    {
+        ArgumentNullException.ThrowIfNull(tensor);
+        bool onCuda = tensor.device_type == DeviceType.CUDA;
+        switch (Backend)
+        {
+            case OpBackend.Reference:
+                return OpBackend.Reference;
+            case OpBackend.CpuFused when !onCuda:
+                return OpBackend.CpuFused;
+            case OpBackend.CpuFused:
+                LogOnce("cpu-fused-on-cuda", "T2F.Core: OpBackend.CpuFused was selected but the tensors are on CUDA; using the reference path. Select OpBackend.Cuda or Auto for CUDA tensors.");
+                return OpBackend.Reference;
+            case OpBackend.Cuda when !onCuda:
+                LogOnce("cuda-on-cpu", "T2F.Core: OpBackend.Cuda was selected but the tensors are on the CPU; using the CPU fused path.");
+                return OpBackend.CpuFused;
+            default:
+                if (!onCuda)
+                {
+                    return OpBackend.CpuFused;
+                }
+
+                if (Cuda.CudaKernels.TryGetDefault(out _, out string? why))
+                {
+                    return OpBackend.Cuda;
+                }
+
+                LogOnce("cuda-unavailable", $"T2F.Core: CUDA kernels unavailable ({why}); using the reference path for CUDA tensors.");
+                return OpBackend.Reference;
+        }
+    }
+
+    /// <summary>Logs <paramref name="message"/> once per <paramref name="key"/> for the process.</summary>
+    internal static void LogOnce(string key, string message)
+    {
+        if (Logged.TryAdd(key, true))
+        {
+            Log(message);
+        }
+    }
 }

@@ -30,9 +30,16 @@ public static class UpFirDn2d
             4 => pad,
             _ => throw new ArgumentException($"upfirdn2d pad must have 2 entries (p0, p1) or 4 (x0, x1, y0, y1); got {pad.Length}.", nameof(pad)),
         };
-        return OpSettings.Backend == OpBackend.Reference
-            ? Reference(input, kernel, up, up, down, down, p[0], p[1], p[2], p[3])
-            : Depthwise(input, kernel, up, up, down, down, p[0], p[1], p[2], p[3]);
+        ArgumentNullException.ThrowIfNull(input);
+        switch (OpSettings.Resolve(input))
+        {
+            case OpBackend.CpuFused:
+                return Depthwise(input, kernel, up, up, down, down, p[0], p[1], p[2], p[3]);
+            case OpBackend.Cuda when Cuda.CudaKernels.TryGetDefault(out var kernels, out _) && !(torch.is_grad_enabled() && input.requires_grad):
+                return kernels!.UpFirDn2d(input, kernel, up, up, down, down, p[0], p[1], p[2], p[3]);
+            default:
+                return Reference(input, kernel, up, up, down, down, p[0], p[1], p[2], p[3]);
+        }
     }
 
     /// <summary>

@@ -13,7 +13,7 @@ public class DiscriminatorGoldenTests
 
     [Theory]
     [InlineData(OpBackend.Reference)]
-    [InlineData(OpBackend.Fast)]
+    [InlineData(OpBackend.CpuFused)]
     public void LogitsAndEveryTraceMatch(OpBackend backend)
     {
         using var backendScope = new BackendScope(backend);

@@ -17,8 +17,8 @@ public class GeneratorGoldenTests
     {
         { OpBackend.Reference, ModulatedConvStrategy.GroupedWeights },
         { OpBackend.Reference, ModulatedConvStrategy.InputScaling },
-        { OpBackend.Fast, ModulatedConvStrategy.GroupedWeights },
-        { OpBackend.Fast, ModulatedConvStrategy.InputScaling },
+        { OpBackend.CpuFused, ModulatedConvStrategy.GroupedWeights },
+        { OpBackend.CpuFused, ModulatedConvStrategy.InputScaling },
     };
 
     private static StyleGan2Generator Load(ModulatedConvStrategy strategy)

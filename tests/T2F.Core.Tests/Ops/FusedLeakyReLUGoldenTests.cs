@@ -19,8 +19,9 @@ public class FusedLeakyReLUGoldenTests
         using var scope = NewDisposeScope();
         var x = G.Tensor($"ops.fused_lrelu.{input}");
         var bias = withBias ? G.Tensor("ops.fused_lrelu.bias") : null;
-        var y = FusedLeakyReLU.Reference(x, bias, FusedLeakyReLU.DefaultNegativeSlope, FusedLeakyReLU.DefaultGain);
-        TensorAssert.Close(G.Tensor($"ops.fused_lrelu.{output}"), y, 1e-6, 1e-6, output);
+        var expected = G.Tensor($"ops.fused_lrelu.{output}");
+        TensorAssert.Close(expected, FusedLeakyReLU.Reference(x, bias, FusedLeakyReLU.DefaultNegativeSlope, FusedLeakyReLU.DefaultGain), 1e-6, 1e-6, output + " (reference)");
+        TensorAssert.Close(expected, FusedLeakyReLU.CpuFused(x, bias, FusedLeakyReLU.DefaultNegativeSlope, FusedLeakyReLU.DefaultGain), 1e-6, 1e-6, output + " (cpu-fused)");
     }
 
     [Fact]

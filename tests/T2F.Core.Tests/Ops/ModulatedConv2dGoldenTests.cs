@@ -108,7 +108,7 @@ public class ModulatedConv2dGoldenTests
             Assert.Equal(ModulatedConvStrategy.GroupedWeights, conv.EffectiveStrategy);
         }
 
-        using (new BackendScope(OpBackend.Fast))
+        using (new BackendScope(OpBackend.CpuFused))
         {
             Assert.Equal(ModulatedConvStrategy.InputScaling, conv.EffectiveStrategy);
         }

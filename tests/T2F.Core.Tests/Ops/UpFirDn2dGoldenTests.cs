@@ -16,7 +16,7 @@ public class UpFirDn2dGoldenTests
 
     [Theory]
     [InlineData(OpBackend.Reference)]
-    [InlineData(OpBackend.Fast)]
+    [InlineData(OpBackend.CpuFused)]
     public void EveryManifestCaseMatches(OpBackend backend)
     {
         using var backendScope = new BackendScope(backend);
@@ -39,7 +39,7 @@ public class UpFirDn2dGoldenTests
 
     [Theory]
     [InlineData(OpBackend.Reference)]
-    [InlineData(OpBackend.Fast)]
+    [InlineData(OpBackend.CpuFused)]
     public void BlurModulesMatch(OpBackend backend)
     {
         using var backendScope = new BackendScope(backend);
@@ -54,7 +54,7 @@ public class UpFirDn2dGoldenTests
 
     [Theory]
     [InlineData(OpBackend.Reference)]
-    [InlineData(OpBackend.Fast)]
+    [InlineData(OpBackend.CpuFused)]
     public void KernelIsFlippedAsInTheReference(OpBackend backend)
     {
         using var backendScope = new BackendScope(backend);
