@@ -95,13 +95,51 @@ public sealed class ModulatedConv2d : Module<Tensor, Tensor, Tensor>
     /// <summary>Padding of the plain convolution (k / 2).</summary>
     public int Padding { get; }
 
-    /// <summary>Execution strategy; <see cref="ModulatedConvStrategy.Auto"/> follows <see cref="OpSettings.Backend"/>.</summary>
+    /// <summary>Execution strategy; <see cref="ModulatedConvStrategy.Auto"/>: grouped under the reference backend, else <see cref="ChooseStrategy"/>.</summary>
     public ModulatedConvStrategy Strategy { get; set; } = ModulatedConvStrategy.Auto;
 
-    /// <summary>The strategy a call with the current settings uses.</summary>
-    public ModulatedConvStrategy EffectiveStrategy => Strategy != ModulatedConvStrategy.Auto
-        ? Strategy
-        : OpSettings.Backend == OpBackend.Reference ? ModulatedConvStrategy.GroupedWeights : ModulatedConvStrategy.InputScaling;
+    /// <summary>
+    /// The automatic choice for one call, from measurements of both strategies on every layer of a config-f
+    /// generator (benchmarks: <c>modconv-strategies</c>, table in the README). The extra work of the grouped path
+    /// is modulating and demodulating B*O*I*K*K weights; that of input scaling is two passes over the input and
+    /// output activations. Measured: 1x1 ToRGB layers (3 outputs, tiny weights) are faster grouped at every size;
+    /// 3x3 layers are faster with input scaling while the weights are at least as large as one sample's input
+    /// activations (low resolutions), and grouped above that.
+    /// </summary>
+    /// <param name="batch">B.</param>
+    /// <param name="inChannels">I.</param>
+    /// <param name="outChannels">O.</param>
+    /// <param name="kernelSize">K.</param>
+    /// <param name="inputHeight">Input height.</param>
+    /// <param name="inputWidth">Input width.</param>
+    public static ModulatedConvStrategy ChooseStrategy(long batch, long inChannels, long outChannels, long kernelSize, long inputHeight, long inputWidth)
+    {
+        if (kernelSize == 1)
+        {
+            return ModulatedConvStrategy.GroupedWeights;
+        }
+
+        long weights = outChannels * inChannels * kernelSize * kernelSize;
+        long activations = inChannels * inputHeight * inputWidth;
+        return weights >= activations || batch > 1 && weights * batch >= activations * 2
+            ? ModulatedConvStrategy.InputScaling
+            : ModulatedConvStrategy.GroupedWeights;
+    }
+
+    /// <summary>The strategy a call on <paramref name="input"/> uses with the current settings.</summary>
+    /// <param name="input">[B, in, H, W].</param>
+    public ModulatedConvStrategy StrategyFor(Tensor input)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        if (Strategy != ModulatedConvStrategy.Auto)
+        {
+            return Strategy;
+        }
+
+        return OpSettings.Backend == OpBackend.Reference
+            ? ModulatedConvStrategy.GroupedWeights
+            : ChooseStrategy(input.shape[0], InChannels, OutChannels, KernelSize, input.shape[2], input.shape[3]);
+    }
 
     /// <inheritdoc />
     public override Tensor forward(Tensor input, Tensor style)
@@ -115,7 +153,7 @@ public sealed class ModulatedConv2d : Module<Tensor, Tensor, Tensor>
         }
 
         var s = modulation.forward(style); // [B, in]
-        var output = EffectiveStrategy == ModulatedConvStrategy.GroupedWeights ? Grouped(input, s) : InputScaled(input, s);
+        var output = StrategyFor(input) == ModulatedConvStrategy.GroupedWeights ? Grouped(input, s) : InputScaled(input, s);
         return ModuleTrace.Report(this, output);
     }
 

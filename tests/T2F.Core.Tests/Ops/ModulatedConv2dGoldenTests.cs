@@ -100,18 +100,28 @@ public class ModulatedConv2dGoldenTests
     }
 
     [Fact]
-    public void AutoStrategyFollowsTheBackendSwitch()
+    public void AutoStrategyFollowsTheBackendSwitchAndTheMeasuredRule()
     {
-        var conv = new ModulatedConv2d(4, 4, 3, 4);
+        using var scope = NewDisposeScope();
+        var conv = new ModulatedConv2d(64, 64, 3, 4);
+        var small = zeros(1, 64, 4, 4);     // weights (36,864) >= activations (1,024): input scaling
+        var large = zeros(1, 64, 64, 64);   // activations (262,144) > weights: grouped
         using (new BackendScope(OpBackend.Reference))
         {
-            Assert.Equal(ModulatedConvStrategy.GroupedWeights, conv.EffectiveStrategy);
+            Assert.Equal(ModulatedConvStrategy.GroupedWeights, conv.StrategyFor(small));
         }
 
         using (new BackendScope(OpBackend.CpuFused))
         {
-            Assert.Equal(ModulatedConvStrategy.InputScaling, conv.EffectiveStrategy);
+            Assert.Equal(ModulatedConvStrategy.InputScaling, conv.StrategyFor(small));
+            Assert.Equal(ModulatedConvStrategy.GroupedWeights, conv.StrategyFor(large));
+            conv.Strategy = ModulatedConvStrategy.InputScaling;
+            Assert.Equal(ModulatedConvStrategy.InputScaling, conv.StrategyFor(large));
         }
+
+        Assert.Equal(ModulatedConvStrategy.GroupedWeights, ModulatedConv2d.ChooseStrategy(8, 512, 3, 1, 4, 4));
+        Assert.Equal(ModulatedConvStrategy.InputScaling, ModulatedConv2d.ChooseStrategy(8, 512, 512, 3, 32, 32));
+        Assert.Equal(ModulatedConvStrategy.GroupedWeights, ModulatedConv2d.ChooseStrategy(8, 128, 128, 3, 256, 256));
     }
 
     [Fact]
