@@ -1,0 +1,60 @@
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace T2F.Core.Training;
+
+/// <summary>
+/// An in-memory image set [N, 3, R, R], walked in a seeded random order that is reshuffled every epoch; batch
+/// contents depend only on (seed, step).
+/// </summary>
+public sealed class TensorImageSource : ITrainingImageSource, IDisposable
+{
+    private readonly Tensor images;
+    private readonly long seed;
+
+    /// <summary>Wraps <paramref name="images"/> (copied).</summary>
+    /// <param name="images">[N, 3, R, R] in [-1, 1].</param>
+    /// <param name="seed">Shuffle seed.</param>
+    public TensorImageSource(Tensor images, long seed)
+    {
+        ArgumentNullException.ThrowIfNull(images);
+        if (images.dim() != 4 || images.shape[1] != 3 || images.shape[2] != images.shape[3])
+        {
+            throw new ArgumentException($"Images must be [N, 3, R, R]; got [{string.Join(", ", images.shape)}].", nameof(images));
+        }
+
+        this.images = images.detach().clone().DetachFromDisposeScope();
+        this.seed = seed;
+    }
+
+    /// <inheritdoc />
+    public int Resolution => (int)images.shape[2];
+
+    /// <inheritdoc />
+    public int Count => (int)images.shape[0];
+
+    /// <inheritdoc />
+    public Tensor GetBatch(long step, int batchSize)
+    {
+        var indices = new long[batchSize];
+        for (int i = 0; i < batchSize; i++)
+        {
+            long position = (step * batchSize) + i;
+            long epoch = position / Count;
+            indices[i] = Permutation(epoch)[position % Count];
+        }
+
+        using var index = torch.tensor(indices);
+        return images.index_select(0, index);
+    }
+
+    /// <inheritdoc />
+    public void Dispose() => images.Dispose();
+
+    private int[] Permutation(long epoch)
+    {
+        var order = Enumerable.Range(0, Count).ToArray();
+        new Random(HashCode.Combine(seed, epoch)).Shuffle(order);
+        return order;
+    }
+}
