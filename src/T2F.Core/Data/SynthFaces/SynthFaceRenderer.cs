@@ -1112,20 +1112,20 @@ public static class SynthFaceRenderer
                 switch (f.EarringStyle)
                 {
                     case 0:
-                        FillOval(x, y, 3.6f, 3.6f, c);
-                        FillOval(x - 1f, y - 1f, 1.2f, 1.2f, Alpha(SKColors.White, 0.8f));
+                        FillOval(x, y + 1f, 5f, 5f, c);
+                        FillOval(x - 1.5f, y - 0.5f, 1.6f, 1.6f, Alpha(SKColors.White, 0.8f));
                         break;
                     case 1:
                         using (var hoop = new SKPath())
                         {
-                            hoop.AddCircle(x, y + 6f, 6.5f);
-                            Stroke(hoop, c, 2.4f);
+                            hoop.AddCircle(x, y + 8f, 8f);
+                            Stroke(hoop, c, 3.2f);
                         }
 
                         break;
                     default:
-                        Line(x, y, x, y + 8f, c, 1.6f);
-                        FillOval(x, y + 11f, 3.2f, 4.5f, c);
+                        Line(x, y, x, y + 9f, c, 2f);
+                        FillOval(x, y + 13f, 4.5f, 6f, c);
                         break;
                 }
             }
