@@ -62,7 +62,10 @@ public static class SynthFaceRenderer
     public static byte[] RenderPng(SynthFace face, int size)
     {
         using var bitmap = RenderBitmap(face, size);
-        using var data = bitmap.Encode(SKEncodedImageFormat.Png, 100) ?? throw new InvalidOperationException("SkiaSharp could not encode the PNG.");
+        using var pixmap = bitmap.PeekPixels();
+        // Sub + Up filters and zlib level 4: within a few percent of the default's size, several times faster.
+        using var data = pixmap.Encode(new SKPngEncoderOptions(SKPngEncoderFilterFlags.Sub | SKPngEncoderFilterFlags.Up, 4))
+            ?? throw new InvalidOperationException("SkiaSharp could not encode the PNG.");
         return data.ToArray();
     }
 
@@ -1014,54 +1017,54 @@ public static class SynthFaceRenderer
             switch (f.HatStyle)
             {
                 case 0:
-                {
-                    // Cap: a dome and a brim towards the viewer.
-                    using var dome = new SKPath();
-                    dome.MoveTo(Cx - w, brimY);
-                    dome.CubicTo(Cx - w, top - 30f, Cx + w, top - 30f, Cx + w, brimY);
-                    dome.Close();
-                    Fill(dome, c);
-                    Line(Cx, top - 8f, Cx, brimY - 2f, shade, 1.5f);
-                    FillOval(Cx, brimY + 2f, w + 4f, 8f, shade);
-                    FillOval(Cx, top - 9f, 4f, 2.5f, shade);
-                    break;
-                }
-
-                case 1:
-                {
-                    // Beanie: a rounded knit dome with a folded band.
-                    using var dome = new SKPath();
-                    dome.MoveTo(Cx - w + 1f, brimY);
-                    dome.CubicTo(Cx - w - 2f, top - 36f, Cx + w + 2f, top - 36f, Cx + w - 1f, brimY);
-                    dome.Close();
-                    Fill(dome, c);
-                    using var band = new SKPath();
-                    band.AddRoundRect(new SKRect(Cx - w - 1f, brimY - 14f, Cx + w + 1f, brimY + 3f), 5f, 5f);
-                    Fill(band, shade);
-                    for (int k = -4; k <= 4; k++)
                     {
-                        Line(Cx + (k * w * 0.22f), brimY - 12f, Cx + (k * w * 0.22f), brimY + 1f, Alpha(Mix(c, SKColors.Black, 0.5f), 0.6f), 1.4f);
+                        // Cap: a dome and a brim towards the viewer.
+                        using var dome = new SKPath();
+                        dome.MoveTo(Cx - w, brimY);
+                        dome.CubicTo(Cx - w, top - 30f, Cx + w, top - 30f, Cx + w, brimY);
+                        dome.Close();
+                        Fill(dome, c);
+                        Line(Cx, top - 8f, Cx, brimY - 2f, shade, 1.5f);
+                        FillOval(Cx, brimY + 2f, w + 4f, 8f, shade);
+                        FillOval(Cx, top - 9f, 4f, 2.5f, shade);
+                        break;
                     }
 
-                    break;
-                }
+                case 1:
+                    {
+                        // Beanie: a rounded knit dome with a folded band.
+                        using var dome = new SKPath();
+                        dome.MoveTo(Cx - w + 1f, brimY);
+                        dome.CubicTo(Cx - w - 2f, top - 36f, Cx + w + 2f, top - 36f, Cx + w - 1f, brimY);
+                        dome.Close();
+                        Fill(dome, c);
+                        using var band = new SKPath();
+                        band.AddRoundRect(new SKRect(Cx - w - 1f, brimY - 14f, Cx + w + 1f, brimY + 3f), 5f, 5f);
+                        Fill(band, shade);
+                        for (int k = -4; k <= 4; k++)
+                        {
+                            Line(Cx + (k * w * 0.22f), brimY - 12f, Cx + (k * w * 0.22f), brimY + 1f, Alpha(Mix(c, SKColors.Black, 0.5f), 0.6f), 1.4f);
+                        }
+
+                        break;
+                    }
 
                 default:
-                {
-                    // Fedora: a wide brim, a pinched crown and a band.
-                    FillOval(Cx, brimY - 4f, w + 26f, 9f, shade);
-                    using var crown = new SKPath();
-                    crown.MoveTo(Cx - w + 4f, brimY - 4f);
-                    crown.LineTo(Cx - w + 10f, top - 18f);
-                    crown.QuadTo(Cx, top - 10f, Cx + w - 10f, top - 18f);
-                    crown.LineTo(Cx + w - 4f, brimY - 4f);
-                    crown.Close();
-                    Fill(crown, c);
-                    using var band = new SKPath();
-                    band.AddRect(new SKRect(Cx - w + 5f, brimY - 14f, Cx + w - 5f, brimY - 6f));
-                    Fill(band, Mix(c, SKColors.Black, 0.6f));
-                    break;
-                }
+                    {
+                        // Fedora: a wide brim, a pinched crown and a band.
+                        FillOval(Cx, brimY - 4f, w + 26f, 9f, shade);
+                        using var crown = new SKPath();
+                        crown.MoveTo(Cx - w + 4f, brimY - 4f);
+                        crown.LineTo(Cx - w + 10f, top - 18f);
+                        crown.QuadTo(Cx, top - 10f, Cx + w - 10f, top - 18f);
+                        crown.LineTo(Cx + w - 4f, brimY - 4f);
+                        crown.Close();
+                        Fill(crown, c);
+                        using var band = new SKPath();
+                        band.AddRect(new SKRect(Cx - w + 5f, brimY - 14f, Cx + w - 5f, brimY - 6f));
+                        Fill(band, Mix(c, SKColors.Black, 0.6f));
+                        break;
+                    }
             }
         }
 
