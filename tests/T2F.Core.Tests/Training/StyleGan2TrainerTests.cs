@@ -23,7 +23,14 @@ public class StyleGan2TrainerTests
 
     private static StyleGan2TrainingOptions Options(long steps) => new()
     {
-        Batch = 4, Steps = steps, DRegEvery = 4, GRegEvery = 2, CheckpointEvery = 1000, SampleEvery = 0, LogEvery = 1, Seed = 11,
+        Batch = 4,
+        Steps = steps,
+        DRegEvery = 4,
+        GRegEvery = 2,
+        CheckpointEvery = 1000,
+        SampleEvery = 0,
+        LogEvery = 1,
+        Seed = 11,
     };
 
     private static Dictionary<string, Tensor> State(StyleGan2Trainer t)
