@@ -302,7 +302,8 @@ public sealed class StyleGan2Trainer : IDisposable
         }
     }
 
-    private ulong Mix(long step, int purpose) => (ulong)HashCode.Combine(Options.Seed, step, purpose) & 0x7fffffffUL;
+    // SplitMix64-derived, stable across processes (HashCode is randomised per process), so resumes are exact.
+    private ulong Mix(long step, int purpose) => Data.DeterministicRandom.Derive(Options.Seed, step, purpose) & 0x7fffffffffffUL;
 
     private string Architecture() => JsonSerializer.Serialize(new Dictionary<string, object>
     {

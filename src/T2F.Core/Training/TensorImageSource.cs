@@ -10,7 +10,7 @@ namespace T2F.Core.Training;
 public sealed class TensorImageSource : ITrainingImageSource, IDisposable
 {
     private readonly Tensor images;
-    private readonly long seed;
+    private readonly EpochOrder order;
 
     /// <summary>Wraps <paramref name="images"/> (copied).</summary>
     /// <param name="images">[N, 3, R, R] in [-1, 1].</param>
@@ -24,7 +24,7 @@ public sealed class TensorImageSource : ITrainingImageSource, IDisposable
         }
 
         this.images = images.detach().clone().DetachFromDisposeScope();
-        this.seed = seed;
+        order = new EpochOrder((int)images.shape[0], seed);
     }
 
     /// <inheritdoc />
@@ -36,25 +36,10 @@ public sealed class TensorImageSource : ITrainingImageSource, IDisposable
     /// <inheritdoc />
     public Tensor GetBatch(long step, int batchSize)
     {
-        var indices = new long[batchSize];
-        for (int i = 0; i < batchSize; i++)
-        {
-            long position = (step * batchSize) + i;
-            long epoch = position / Count;
-            indices[i] = Permutation(epoch)[position % Count];
-        }
-
-        using var index = torch.tensor(indices);
+        using var index = torch.tensor(order.Batch(step, batchSize));
         return images.index_select(0, index);
     }
 
     /// <inheritdoc />
     public void Dispose() => images.Dispose();
-
-    private int[] Permutation(long epoch)
-    {
-        var order = Enumerable.Range(0, Count).ToArray();
-        new Random(HashCode.Combine(seed, epoch)).Shuffle(order);
-        return order;
-    }
 }

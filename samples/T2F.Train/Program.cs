@@ -1,0 +1,143 @@
+// Training from the command line.
+//   dotnet run --project samples/T2F.Train -c Release -- gan --data DIR --size 64 --steps 1000 --run runs/gan64
+// Ctrl+C stops after the current step and writes a checkpoint; running the same command again resumes.
+using System.Globalization;
+using T2F.Core.Data;
+using T2F.Core.Generation;
+using T2F.Core.Training;
+using TorchSharp;
+
+namespace T2F.Samples.Train;
+
+public static class Program
+{
+    private const string Usage = """
+        Usage: T2F.Train gan --data DIR --run DIR [options]
+          Trains a StyleGAN2 generator on a CelebA-layout folder (CelebA, CelebA-HQ or SynthFaces:
+          make one with `dotnet run --project samples/T2F.Data -c Release -- render --count 10000 --size 64 --out DIR`).
+          --data DIR        dataset folder (CelebA layout)
+          --run DIR         run folder: checkpoint.safetensors, losses.csv, samples/ (resumes when it has a checkpoint)
+          --size R          resolution (default 64)
+          --channels SPEC   channels per resolution, e.g. 4:256,8:256,16:128,32:64,64:32 (default: config-f table / 4)
+          --style N         style size (default 256)
+          --mapping N       mapping layers (default 4)
+          --batch N         batch (default 8)
+          --steps N         total steps (default 10000)
+          --lr X            learning rate (default 0.002)
+          --seed N          seed (default 0)
+          --checkpoint-every N / --sample-every N / --log-every N (defaults 500 / 500 / 10)
+          --threads K       libtorch CPU threads
+        """;
+
+    public static int Main(string[] args)
+    {
+        if (args.Length == 0 || args[0] is "--help" or "-h" or "help")
+        {
+            Console.WriteLine(Usage);
+            return args.Length == 0 ? 2 : 0;
+        }
+
+        if (args[0] != "gan")
+        {
+            Console.Error.WriteLine($"error: unknown verb '{args[0]}'.");
+            Console.Error.WriteLine(Usage);
+            return 2;
+        }
+
+        Dictionary<string, string> o;
+        try
+        {
+            o = ParseOptions(args.Skip(1).ToArray());
+        }
+        catch (ArgumentException e)
+        {
+            Console.Error.WriteLine($"error: {e.Message}");
+            return 2;
+        }
+
+        if (!o.TryGetValue("--data", out var dataDir) || !o.TryGetValue("--run", out var runDir))
+        {
+            Console.Error.WriteLine("error: --data DIR and --run DIR are required.");
+            Console.Error.WriteLine(Usage);
+            return 2;
+        }
+
+        int Int(string name, int fallback) => o.TryGetValue(name, out var v) ? int.Parse(v, CultureInfo.InvariantCulture) : fallback;
+        if (o.TryGetValue("--threads", out var threads))
+        {
+            torch.set_num_threads(int.Parse(threads, CultureInfo.InvariantCulture));
+        }
+
+        int size = Int("--size", 64);
+        var channels = o.TryGetValue("--channels", out var spec)
+            ? spec.Split(',').Select(p => p.Split(':')).ToDictionary(p => int.Parse(p[0], CultureInfo.InvariantCulture), p => int.Parse(p[1], CultureInfo.InvariantCulture))
+            : StyleGan2Defaults.Channels(2, size).ToDictionary(p => p.Key, p => Math.Max(16, p.Value / 4));
+        var taps = StyleGan2Defaults.BlurTaps;
+        var gConfig = new GeneratorConfig(size, Int("--style", 256), Int("--mapping", 4), channels, StyleGan2Defaults.MappingLrMul, taps);
+        var dConfig = new DiscriminatorConfig(size, channels, taps);
+        var options = new StyleGan2TrainingOptions
+        {
+            Batch = Int("--batch", 8),
+            Steps = Int("--steps", 10_000),
+            LearningRate = o.TryGetValue("--lr", out var lr) ? double.Parse(lr, CultureInfo.InvariantCulture) : 0.002,
+            Seed = Int("--seed", 0),
+            CheckpointEvery = Int("--checkpoint-every", 500),
+            SampleEvery = Int("--sample-every", 500),
+            LogEvery = Int("--log-every", 10),
+        };
+
+        try
+        {
+            gConfig.Validate();
+            dConfig.Validate();
+            var dataset = FaceImageDataset.Open(dataDir, new FaceDatasetOptions { Resolution = size });
+            using var trainer = new StyleGan2Trainer(gConfig, dConfig, new FaceDatasetImageSource(dataset, options.Seed), runDir, options);
+            Console.WriteLine($"{dataset.Count} images at {size}x{size}; run folder {trainer.RunFolder}{(trainer.Step > 0 ? $", resuming at step {trainer.Step}" : string.Empty)}.");
+            using var cts = new CancellationTokenSource();
+            Console.CancelKeyPress += (_, e) =>
+            {
+                e.Cancel = true;
+                cts.Cancel();
+                Console.WriteLine();
+                Console.WriteLine("Stopping after this step; writing a checkpoint...");
+            };
+            trainer.Train(new ProgressBar(), cts.Token);
+            Console.WriteLine();
+            Console.WriteLine($"Stopped at step {trainer.Step}; checkpoint {trainer.CheckpointPath}.");
+            return 0;
+        }
+        catch (Exception e) when (e is ArgumentException or IOException or TrainingDivergedException or T2F.Core.Checkpoints.StateDictMismatchException)
+        {
+            Console.Error.WriteLine();
+            Console.Error.WriteLine($"error: {e.Message}");
+            return 1;
+        }
+    }
+
+    private static Dictionary<string, string> ParseOptions(string[] args)
+    {
+        var result = new Dictionary<string, string>(StringComparer.Ordinal);
+        for (int i = 0; i < args.Length; i++)
+        {
+            if (!args[i].StartsWith("--", StringComparison.Ordinal) || i + 1 >= args.Length)
+            {
+                throw new ArgumentException($"expected '--name value', got '{args[i]}'.");
+            }
+
+            result[args[i]] = args[++i];
+        }
+
+        return result;
+    }
+
+    private sealed class ProgressBar : IProgress<TrainingProgress>
+    {
+        public void Report(TrainingProgress p)
+        {
+            const int width = 30;
+            int filled = (int)(width * p.Step / Math.Max(1, p.TotalSteps));
+            string losses = string.Join(" ", p.Losses.Where(l => l.Key is "d_loss" or "g_loss").Select(l => $"{l.Key} {l.Value:F3}"));
+            Console.Write($"\r[{new string('#', filled)}{new string('.', width - filled)}] {p.Step}/{p.TotalSteps} {p.ImagesPerSecond:F1} img/s {losses} ETA {p.Eta:hh\\:mm\\:ss}   ");
+        }
+    }
+}
