@@ -5,7 +5,7 @@ namespace T2F.Core.Metrics;
 /// <summary>
 /// A network that maps images to feature vectors, for distribution metrics (Fréchet distance), paired similarity and
 /// diversity. Implementations: <see cref="Inception.InceptionFeatureExtractor"/> (FID's pool features) and
-/// <c>FaceApi.FaceIdentityFeatureExtractor</c> (face-identity descriptors). Not thread-safe.
+/// <see cref="FaceApi.FaceIdentityFeatureExtractor"/> (face-identity descriptors). Not thread-safe.
 /// </summary>
 public interface IFeatureExtractor : IDisposable
 {
