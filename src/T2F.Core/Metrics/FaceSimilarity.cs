@@ -13,6 +13,21 @@ public static class FaceSimilarity
     /// <summary>dlib's "same person" threshold on the Euclidean distance of its 128-d descriptors.</summary>
     public const double DlibMatchThreshold = 0.6;
 
+    /// <summary>Extracts features of paired images with <paramref name="extractor"/> and compares them.</summary>
+    /// <param name="extractor">The feature network (its name is reported with the numbers).</param>
+    /// <param name="generatedImages">[N, 3, H, W] generated faces in [-1, 1].</param>
+    /// <param name="groundTruthImages">[N, 3, H', W'] ground-truth faces in [-1, 1], paired by index.</param>
+    /// <param name="centre">See <see cref="Compare(Tensor, Tensor, string, Tensor?, double)"/>.</param>
+    /// <param name="matchThreshold">Distance below which a pair counts as a match.</param>
+    public static PairedSimilarityResult Compare(IFeatureExtractor extractor, Tensor generatedImages, Tensor groundTruthImages, Tensor? centre = null, double matchThreshold = DlibMatchThreshold)
+    {
+        ArgumentNullException.ThrowIfNull(extractor);
+        using var scope = torch.NewDisposeScope();
+        var generated = extractor.Extract(generatedImages);
+        var truth = extractor.Extract(groundTruthImages);
+        return Compare(generated, truth, extractor.Name, centre, matchThreshold);
+    }
+
     /// <summary>Compares paired features.</summary>
     /// <param name="generated">[N, D] features of the generated faces.</param>
     /// <param name="groundTruth">[N, D] features of the ground-truth faces, row i paired with row i of <paramref name="generated"/>.</param>

@@ -18,9 +18,12 @@ public enum TfPadding
 }
 
 /// <summary>Explicit TF SAME padding, so that every conv and pool afterwards runs VALID.</summary>
-internal static class TfSamePadding
+public static class TfSamePadding
 {
     /// <summary>(before, after) padding of one spatial dimension.</summary>
+    /// <param name="size">Input size.</param>
+    /// <param name="kernel">Kernel size.</param>
+    /// <param name="stride">Stride.</param>
     public static (long Before, long After) Amount(long size, int kernel, int stride)
     {
         long output = (size + stride - 1) / stride;
@@ -29,6 +32,11 @@ internal static class TfSamePadding
     }
 
     /// <summary>Pads [N, C, H, W] for a SAME layer; <paramref name="value"/> is 0 for convs and −∞ for max pools.</summary>
+    /// <param name="x">[N, C, H, W].</param>
+    /// <param name="kernelH">Kernel height.</param>
+    /// <param name="kernelW">Kernel width.</param>
+    /// <param name="stride">Stride.</param>
+    /// <param name="value">Fill value.</param>
     public static Tensor Pad(Tensor x, int kernelH, int kernelW, int stride, double value = 0)
     {
         var (top, bottom) = Amount(x.shape[2], kernelH, stride);
