@@ -17,8 +17,8 @@ public static class FusedLeakyReLU
     /// <summary>The gain sqrt(2) that keeps the activation variance-preserving.</summary>
     public static readonly double DefaultGain = Math.Sqrt(2.0);
 
-    // Elements per chunk of the fused loop: three float buffers of this size stay in L1.
-    private const int ChunkElements = 2048;
+    // Elements per chunk of the slope pass: the chunk and its scaled copy stay in L1/L2.
+    private const int ChunkElements = 4096;
 
     // Below this size the fused path's setup outweighs its savings; libtorch handles it.
     private const long ParallelThreshold = 1 << 16;
@@ -89,7 +89,13 @@ public static class FusedLeakyReLU
         long channels = x.shape[1];
         long outer = x.shape[0];
         long inner = x.numel() / Math.Max(1, outer * channels);
-        float[] biasValues = bias is null ? new float[channels] : bias.detach().cpu().contiguous().data<float>().ToArray();
+        float[] biasValues = new float[channels];
+        if (bias is not null)
+        {
+            using var b = bias.detach().cpu().contiguous();
+            b.data<float>().CopyTo(biasValues);
+        }
+
         float fGain = (float)gain, fSlope = (float)negativeSlope;
 
         fixed (byte* src = x.bytes)
@@ -97,33 +103,33 @@ public static class FusedLeakyReLU
         {
             var srcPtr = (IntPtr)src;
             var dstPtr = (IntPtr)dst;
-            long rows = outer * channels;
-            void Row(long row)
+            int rows = checked((int)(outer * channels));
+            int rowLength = checked((int)inner);
+            void Row(int row)
             {
-                float b = biasValues[row % channels];
-                var s = new ReadOnlySpan<float>((float*)srcPtr + (row * inner), checked((int)inner));
-                var d = new Span<float>((float*)dstPtr + (row * inner), checked((int)inner));
+                var s = new ReadOnlySpan<float>((float*)srcPtr + ((long)row * rowLength), rowLength);
+                var d = new Span<float>((float*)dstPtr + ((long)row * rowLength), rowLength);
+                // lrelu(x + b) * g = max((x + b) * g, (x + b) * g * slope) for g >= 0 and slope in [0, 1];
+                // adding the bias first keeps the reference's rounding (no cancellation error near x = -b).
+                TensorPrimitives.Add(s, biasValues[row % channels], d);
+                TensorPrimitives.Multiply(d, fGain, d);
                 Span<float> scaled = stackalloc float[ChunkElements];
-                for (int at = 0; at < s.Length; at += ChunkElements)
+                for (int at = 0; at < d.Length; at += ChunkElements)
                 {
-                    int n = Math.Min(ChunkElements, s.Length - at);
-                    var chunk = scaled[..n];
-                    // lrelu(x + b) * g = max((x + b) * g, (x + b) * g * slope) for g >= 0 and slope in [0, 1];
-                    // adding the bias first keeps the rounding of the reference (no cancellation error near x = -b).
-                    TensorPrimitives.Add(s.Slice(at, n), b, chunk);
-                    TensorPrimitives.Multiply(chunk, fGain, chunk);
-                    TensorPrimitives.Multiply(chunk, fSlope, d.Slice(at, n));
-                    TensorPrimitives.Max(chunk, d.Slice(at, n), d.Slice(at, n));
+                    var chunk = d.Slice(at, Math.Min(ChunkElements, d.Length - at));
+                    var tmp = scaled[..chunk.Length];
+                    TensorPrimitives.Multiply(chunk, fSlope, tmp);
+                    TensorPrimitives.Max(chunk, tmp, chunk);
                 }
             }
 
             if (x.numel() >= ParallelThreshold && rows > 1)
             {
-                Parallel.For(0L, rows, Row);
+                Parallel.For(0, rows, Row);
             }
             else
             {
-                for (long row = 0; row < rows; row++)
+                for (int row = 0; row < rows; row++)
                 {
                     Row(row);
                 }
@@ -138,6 +144,7 @@ public static class FusedLeakyReLU
            && (bias is null || bias.dtype == ScalarType.Float32)
            && negativeSlope is >= 0 and <= 1
            && input.numel() / Math.Max(1, input.shape[0] * input.shape[1]) <= int.MaxValue
+           && input.shape[0] * input.shape[1] <= int.MaxValue
            && !NeedsGrad(input, bias);
 
     private static bool NeedsGrad(Tensor input, Tensor? bias)

@@ -1,0 +1,266 @@
+using System.Diagnostics;
+using System.Globalization;
+using T2F.Core.Checkpoints;
+using T2F.Core.Data;
+using T2F.Core.Generation;
+using T2F.Core.Metrics;
+using T2F.Core.Projection;
+using T2F.Core.Text;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace T2F.Core.Training;
+
+/// <summary>
+/// Trains the text-to-latent projector as the paper does: descriptions are embedded by a frozen text encoder, the
+/// projector maps them (+ noise) into the frozen generator's latent space, and the rendered face is compared with
+/// the ground-truth image (pixel L1/L2 + perceptual loss + a latent regulariser). Checkpoints (projector weights,
+/// Adam moments, step) are atomic and resume is automatic.
+/// </summary>
+public sealed class ProjectorTrainer : IDisposable
+{
+    /// <summary>Checkpoint file name inside the run folder.</summary>
+    public const string CheckpointFile = "projector-checkpoint.safetensors";
+
+    private const string Format = "t2f-projector-train/1";
+
+    private readonly MlpLatentProjector projector;
+    private readonly StyleGan2Generator generator;
+    private readonly ITextEncoder encoder;
+    private readonly IProjectorDataSource data;
+    private readonly IFeatureExtractor? perceptual;
+    private readonly AdamOptimizer optimizer;
+    private readonly Dictionary<string, float[]> embeddingCache = new(StringComparer.Ordinal);
+    private readonly Tensor meanW;
+
+    /// <summary>Creates the trainer; resumes from the run folder's checkpoint when there is one.</summary>
+    /// <param name="projector">The projector to train (its w_avg should be the generator's mean w).</param>
+    /// <param name="generator">Frozen generator.</param>
+    /// <param name="encoder">Frozen text encoder (embedding size must match the projector).</param>
+    /// <param name="data">Images with captions (resolution must match the generator).</param>
+    /// <param name="runFolder">Checkpoint and losses.csv folder.</param>
+    /// <param name="options">Settings.</param>
+    /// <param name="perceptual">Perceptual network (VGG16 in the paper); null trains with pixel and latent losses only.</param>
+    public ProjectorTrainer(MlpLatentProjector projector, StyleGan2Generator generator, ITextEncoder encoder, IProjectorDataSource data, string runFolder, ProjectorTrainingOptions? options = null, IFeatureExtractor? perceptual = null)
+    {
+        ArgumentNullException.ThrowIfNull(projector);
+        ArgumentNullException.ThrowIfNull(generator);
+        ArgumentNullException.ThrowIfNull(encoder);
+        ArgumentNullException.ThrowIfNull(data);
+        ArgumentException.ThrowIfNullOrEmpty(runFolder);
+        Options = options ?? new ProjectorTrainingOptions();
+        if (encoder.EmbeddingSize != projector.EmbeddingSize)
+        {
+            throw new ArgumentException($"The text encoder gives {encoder.EmbeddingSize}-d embeddings, the projector takes {projector.EmbeddingSize}; build the projector for this encoder.");
+        }
+
+        if (data.Resolution != generator.Config.Size || projector.Config.StyleSize != generator.Config.StyleDim || (projector.Space == LatentSpace.WPlus && projector.Config.LatentCount != generator.Config.LatentCount))
+        {
+            throw new ArgumentException($"Projector/generator/data mismatch: data {data.Resolution}px, generator {generator.Config.Size}px style {generator.Config.StyleDim} n_latent {generator.Config.LatentCount}, projector style {projector.Config.StyleSize} n_latent {projector.Config.LatentCount}.");
+        }
+
+        this.projector = projector;
+        this.generator = generator;
+        this.encoder = encoder;
+        this.data = data;
+        this.perceptual = perceptual;
+        RunFolder = Path.GetFullPath(runFolder);
+        Directory.CreateDirectory(RunFolder);
+        foreach (var p in generator.parameters())
+        {
+            p.requires_grad = false;
+        }
+
+        generator.eval();
+        meanW = projector.get_buffer("w_avg")!.detach().clone().DetachFromDisposeScope();
+        optimizer = new AdamOptimizer(projector.named_parameters(), Options.LearningRate, 0.9, 0.999);
+        if (File.Exists(CheckpointPath))
+        {
+            Resume();
+        }
+    }
+
+    /// <summary>Settings.</summary>
+    public ProjectorTrainingOptions Options { get; }
+
+    /// <summary>The run folder.</summary>
+    public string RunFolder { get; }
+
+    /// <summary>Checkpoint path.</summary>
+    public string CheckpointPath => Path.Combine(RunFolder, CheckpointFile);
+
+    /// <summary>Steps completed.</summary>
+    public long Step { get; private set; }
+
+    /// <summary>Trains up to <see cref="ProjectorTrainingOptions.Steps"/>.</summary>
+    /// <param name="progress">Progress sink.</param>
+    /// <param name="cancellationToken">Stops after the current step (a checkpoint is written first).</param>
+    /// <exception cref="TrainingDivergedException">A loss became NaN or infinite.</exception>
+    public void Train(IProgress<TrainingProgress>? progress = null, CancellationToken cancellationToken = default)
+    {
+        projector.train();
+        var clock = Stopwatch.StartNew();
+        long start = Step;
+        using var csv = new StreamWriter(Path.Combine(RunFolder, "projector-losses.csv"), append: Step > 0);
+        if (Step == 0)
+        {
+            csv.WriteLine("step,loss,l1,l2,perceptual,latent,images_per_s");
+        }
+
+        while (Step < Options.Steps)
+        {
+            if (cancellationToken.IsCancellationRequested)
+            {
+                SaveCheckpoint();
+                return;
+            }
+
+            var losses = TrainStep(Step);
+            Step++;
+            if (!double.IsFinite(losses["loss"]))
+            {
+                throw new TrainingDivergedException($"Projector loss is {losses["loss"]} at step {Step}; training stopped. The last good checkpoint is {(File.Exists(CheckpointPath) ? CheckpointPath : "none (no checkpoint was written yet)")}; lower the learning rate and resume.");
+            }
+
+            double rate = (Step - start) * Options.Batch / Math.Max(1e-9, clock.Elapsed.TotalSeconds);
+            if (Step % Options.LogEvery == 0 || Step == Options.Steps)
+            {
+                csv.WriteLine(string.Join(",", new[] { Step.ToString(CultureInfo.InvariantCulture) }.Concat(new[] { "loss", "l1", "l2", "perceptual", "latent" }.Select(k => losses[k].ToString("R", CultureInfo.InvariantCulture))).Append(rate.ToString("F2", CultureInfo.InvariantCulture))));
+                csv.Flush();
+                progress?.Report(new TrainingProgress(Step, Options.Steps, rate, losses, TimeSpan.FromSeconds((Options.Steps - Step) * Options.Batch / Math.Max(1e-9, rate))));
+            }
+
+            if (Step % Options.CheckpointEvery == 0 || Step == Options.Steps)
+            {
+                SaveCheckpoint();
+            }
+        }
+    }
+
+    /// <summary>Mean pixel L1 between generated and ground-truth images for <paramref name="batchSize"/> pairs of step <paramref name="step"/> (no training).</summary>
+    /// <param name="step">Step whose batch to evaluate.</param>
+    /// <param name="batchSize">Pairs.</param>
+    public double Evaluate(long step, int batchSize)
+    {
+        using var scope = torch.NewDisposeScope();
+        using var noGrad = torch.no_grad();
+        projector.eval();
+        var (images, captions) = data.GetBatch(step, batchSize);
+        var generated = Render(captions, step);
+        projector.train();
+        return (generated - images).abs().mean().item<float>();
+    }
+
+    /// <summary>Writes the checkpoint atomically.</summary>
+    public void SaveCheckpoint()
+    {
+        var tensors = projector.state_dict().Select(p => new KeyValuePair<string, TensorData>("projector." + p.Key, p.Value.ToTensorData()))
+            .Concat(optimizer.StateTensors().Select(p => new KeyValuePair<string, TensorData>("optim." + p.Key, p.Value.ToTensorData())))
+            .ToList();
+        SafeTensorsFile.Write(CheckpointPath, tensors, new Dictionary<string, string>
+        {
+            ["format"] = Format,
+            ["step"] = Step.ToString(CultureInfo.InvariantCulture),
+            ["optim_step"] = optimizer.StepCount.ToString(CultureInfo.InvariantCulture),
+            ["projector"] = projector.Config.ToString(),
+        });
+    }
+
+    /// <inheritdoc />
+    public void Dispose()
+    {
+        optimizer.Dispose();
+        meanW.Dispose();
+    }
+
+    private Dictionary<string, double> TrainStep(long step)
+    {
+        using var scope = torch.NewDisposeScope();
+        var (images, captions) = data.GetBatch(step, Options.Batch);
+        var generated = Render(captions, step, out var latent);
+        var l1 = (generated - images).abs().mean();
+        var l2 = (generated - images).square().mean();
+        var latentReg = (latent - meanW).square().mean();
+        var loss = (Options.L1Weight * l1) + (Options.L2Weight * l2) + (Options.LatentWeight * latentReg);
+        double perceptualValue = 0;
+        if (perceptual is not null && Options.PerceptualWeight > 0)
+        {
+            var p = (perceptual.Extract(generated) - perceptual.Extract(images)).square().mean();
+            loss = loss + (Options.PerceptualWeight * p);
+            perceptualValue = p.item<float>();
+        }
+
+        optimizer.ZeroGrad();
+        loss.backward();
+        optimizer.Step();
+        return new Dictionary<string, double>
+        {
+            ["loss"] = loss.item<float>(),
+            ["l1"] = l1.item<float>(),
+            ["l2"] = l2.item<float>(),
+            ["perceptual"] = perceptualValue,
+            ["latent"] = latentReg.item<float>(),
+        };
+    }
+
+    private Tensor Render(IReadOnlyList<string> captions, long step) => Render(captions, step, out _);
+
+    private Tensor Render(IReadOnlyList<string> captions, long step, out Tensor latent)
+    {
+        var embeddings = Embed(captions);
+        Tensor? noise = null;
+        if (projector.NoiseSize > 0)
+        {
+            using var gen = new torch.Generator(DeterministicRandom.Derive(Options.Seed, step, 7) & 0x7fffffffffffUL);
+            noise = torch.randn(new long[] { captions.Count, projector.NoiseSize }, generator: gen);
+        }
+
+        latent = projector.Project(embeddings, noise);
+        var styles = projector.Space == LatentSpace.Z ? generator.Map(latent) : latent;
+        if (projector.Space == LatentSpace.Z)
+        {
+            latent = styles;
+        }
+
+        return generator.Generate(new[] { styles }, new GenerateOptions { InputIsLatent = true, Noise = NoiseMode.Constant }).Image;
+    }
+
+    /// <summary>Embeds captions with the frozen encoder, once per distinct caption.</summary>
+    private Tensor Embed(IReadOnlyList<string> captions)
+    {
+        var missing = captions.Where(c => !embeddingCache.ContainsKey(c)).Distinct().ToList();
+        if (missing.Count > 0)
+        {
+            using var scope = torch.NewDisposeScope();
+            using var noGrad = torch.no_grad();
+            var encoded = encoder.Encode(missing).to(ScalarType.Float32).cpu().contiguous();
+            for (int i = 0; i < missing.Count; i++)
+            {
+                embeddingCache[missing[i]] = encoded[i].data<float>().ToArray();
+            }
+        }
+
+        var flat = captions.SelectMany(c => embeddingCache[c]).ToArray();
+        return torch.tensor(flat, new long[] { captions.Count, encoder.EmbeddingSize });
+    }
+
+    private void Resume()
+    {
+        var content = SafeTensorsFile.Read(CheckpointPath);
+        if (!content.Metadata.TryGetValue("format", out var format) || format != Format)
+        {
+            throw new CheckpointFormatException($"{CheckpointPath} is not a T2F projector training checkpoint (format '{format ?? "none"}').");
+        }
+
+        if (content.Metadata.GetValueOrDefault("projector") != projector.Config.ToString())
+        {
+            throw new ArgumentException($"{CheckpointPath} was made for projector {content.Metadata.GetValueOrDefault("projector")}, this run has {projector.Config}. Use a new run folder or the same projector settings.");
+        }
+
+        using var scope = torch.NewDisposeScope();
+        Dictionary<string, Tensor> Part(string prefix) => content.Tensors.Where(p => p.Key.StartsWith(prefix, StringComparison.Ordinal)).ToDictionary(p => p.Key[prefix.Length..], p => p.Value.ToTensor());
+        ModuleStateLoader.Load(projector, Part("projector."), CheckpointPath);
+        optimizer.Load(Part("optim."), long.Parse(content.Metadata["optim_step"], CultureInfo.InvariantCulture));
+        Step = long.Parse(content.Metadata["step"], CultureInfo.InvariantCulture);
+    }
+}

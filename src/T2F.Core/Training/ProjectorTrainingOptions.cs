@@ -1,0 +1,35 @@
+namespace T2F.Core.Training;
+
+/// <summary>Settings of the paper's projector training (frozen text encoder and generator).</summary>
+public sealed record ProjectorTrainingOptions
+{
+    /// <summary>Image/description pairs per step.</summary>
+    public int Batch { get; init; } = 8;
+
+    /// <summary>Total steps (a resumed run continues up to this).</summary>
+    public long Steps { get; init; } = 20_000;
+
+    /// <summary>Adam learning rate.</summary>
+    public double LearningRate { get; init; } = 1e-3;
+
+    /// <summary>Weight of the mean absolute pixel error.</summary>
+    public double L1Weight { get; init; } = 1.0;
+
+    /// <summary>Weight of the mean squared pixel error.</summary>
+    public double L2Weight { get; init; }
+
+    /// <summary>Weight of the perceptual loss (squared feature distance of the perceptual network, when one is given).</summary>
+    public double PerceptualWeight { get; init; } = 1.0;
+
+    /// <summary>Weight of the latent regulariser mean((w - w_avg)^2), keeping outputs near the W distribution.</summary>
+    public double LatentWeight { get; init; } = 1e-3;
+
+    /// <summary>Seed of the data order, caption choice, projector noise and generator noise.</summary>
+    public long Seed { get; init; }
+
+    /// <summary>Checkpoint every N steps (and at the end and on cancellation).</summary>
+    public int CheckpointEvery { get; init; } = 500;
+
+    /// <summary>Progress / CSV row every N steps.</summary>
+    public int LogEvery { get; init; } = 10;
+}

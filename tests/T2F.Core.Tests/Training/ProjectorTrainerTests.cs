@@ -1,0 +1,151 @@
+using T2F.Core.Generation;
+using T2F.Core.Projection;
+using T2F.Core.Tests.TestSupport;
+using T2F.Core.Text;
+using T2F.Core.Training;
+using static TorchSharp.torch;
+using Xunit;
+
+namespace T2F.Core.Tests.Training;
+
+public class ProjectorTrainerTests
+{
+    private static readonly Dictionary<int, int> Channels = new() { [4] = 16, [8] = 12, [16] = 8 };
+
+    /// <summary>A deterministic stand-in for BERT: each caption hashes to a fixed random unit vector.</summary>
+    private sealed class HashTextEncoder(int size) : ITextEncoder
+    {
+        public int EmbeddingSize => size;
+
+        public Tensor Encode(IReadOnlyList<string> texts)
+        {
+            var values = new float[texts.Count * size];
+            for (int i = 0; i < texts.Count; i++)
+            {
+                var rng = new Random(texts[i].Aggregate(17, (h, c) => unchecked((h * 31) + c)));
+                for (int j = 0; j < size; j++)
+                {
+                    values[(i * size) + j] = (float)((rng.NextDouble() * 2) - 1);
+                }
+            }
+
+            return tensor(values, new long[] { texts.Count, size });
+        }
+
+        public void Dispose()
+        {
+        }
+    }
+
+    private static (StyleGan2Generator G, CaptionedImageSource Data) Setup()
+    {
+        using var scope = NewDisposeScope();
+        manual_seed(21);
+        var g = new StyleGan2Generator(new GeneratorConfig(16, 16, 2, Channels, 0.01f, StyleGan2Defaults.BlurTaps));
+        g.eval();
+        // Targets the generator can reach: 8 faces rendered from random w, two captions each.
+        Tensor images;
+        using (no_grad())
+        {
+            var w = g.Map(randn(8, 16));
+            images = g.Generate(new[] { w }, new GenerateOptions { InputIsLatent = true, Noise = NoiseMode.Constant }).Image;
+        }
+
+        var captions = Enumerable.Range(0, 8).Select(i => (IReadOnlyList<string>)new[] { $"face number {i}", $"the person {i}" }).ToList();
+        return (g, new CaptionedImageSource(images, captions, seed: 4));
+    }
+
+    private static MlpLatentProjector Projector(StyleGan2Generator g)
+    {
+        using var scope = NewDisposeScope();
+        manual_seed(3);
+        using var noGrad = no_grad();
+        var mean = g.MeanLatent(randn(256, 16));
+        return new MlpLatentProjector(new LatentProjectorConfig(32, 16, g.Config.LatentCount, LatentSpace.WPlus, HiddenSize: 64, Depth: 2), mean);
+    }
+
+    [Fact]
+    public void ReconstructionLossApproachesZeroOnEightPairs()
+    {
+        var (g, data) = Setup();
+        using (g)
+        using (data)
+        using (var encoder = new HashTextEncoder(32))
+        using (var projector = Projector(g))
+        {
+            string dir = Directory.CreateTempSubdirectory("t2f-proj").FullName;
+            try
+            {
+                using var trainer = new ProjectorTrainer(projector, g, encoder, data, dir, new ProjectorTrainingOptions { Batch = 8, Steps = 300, LearningRate = 3e-3, LatentWeight = 0, L1Weight = 1, L2Weight = 1, CheckpointEvery = 1000, LogEvery = 50, Seed = 2 });
+                double before = trainer.Evaluate(0, 8);
+                trainer.Train();
+                double after = trainer.Evaluate(0, 8);
+                Assert.True(after < before * 0.2, $"pixel L1 {before:F4} -> {after:F4}: the projector did not learn (gradients must flow text -> projector -> generator)");
+                Assert.True(after < 0.05, $"pixel L1 {after:F4} should be near zero on 8 reachable targets");
+            }
+            finally
+            {
+                Directory.Delete(dir, true);
+            }
+        }
+    }
+
+    [Fact]
+    public void ResumedTrainingIsBitIdentical()
+    {
+        var (g, data) = Setup();
+        using (g)
+        using (data)
+        using (var encoder = new HashTextEncoder(32))
+        {
+            string a = Directory.CreateTempSubdirectory("t2f-proj").FullName;
+            string b = Directory.CreateTempSubdirectory("t2f-proj").FullName;
+            try
+            {
+                var options = new ProjectorTrainingOptions { Batch = 4, Steps = 6, CheckpointEvery = 1000, LogEvery = 1, Seed = 9 };
+                using var p1 = Projector(g);
+                using (var t = new ProjectorTrainer(p1, g, encoder, data, a, options))
+                {
+                    t.Train();
+                }
+
+                using var p2 = Projector(g);
+                using (var t = new ProjectorTrainer(p2, g, encoder, data, b, options with { Steps = 3 }))
+                {
+                    t.Train();
+                }
+
+                using var p3 = Projector(g);
+                using (var t = new ProjectorTrainer(p3, g, encoder, data, b, options))
+                {
+                    Assert.Equal(3, t.Step);
+                    t.Train();
+                }
+
+                foreach (var (key, value) in p1.state_dict())
+                {
+                    TensorAssert.Close(value, p3.state_dict()[key], 0, 0, key);
+                }
+            }
+            finally
+            {
+                Directory.Delete(a, true);
+                Directory.Delete(b, true);
+            }
+        }
+    }
+
+    [Fact]
+    public void MismatchedEncoderIsRejected()
+    {
+        var (g, data) = Setup();
+        using (g)
+        using (data)
+        using (var encoder = new HashTextEncoder(48))
+        using (var projector = Projector(g))
+        {
+            var ex = Assert.Throws<ArgumentException>(() => new ProjectorTrainer(projector, g, encoder, data, Path.Combine(Path.GetTempPath(), "t2f-never"), null));
+            Assert.Contains("48", ex.Message);
+        }
+    }
+}
