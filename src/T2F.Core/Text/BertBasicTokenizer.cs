@@ -114,7 +114,8 @@ internal static class BertBasicTokenizer
             string chunk = word.ToString().Normalize(NormalizationForm.FormC);
             if (lower)
             {
-                chunk = chunk.ToLowerInvariant();
+                // Python's str.lower() maps İ (U+0130) to "i" + combining dot above; .NET's invariant mapping keeps it.
+                chunk = chunk.Replace("\u0130", "i\u0307", StringComparison.Ordinal).ToLowerInvariant();
             }
 
             if (strip)

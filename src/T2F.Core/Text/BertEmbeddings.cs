@@ -10,10 +10,10 @@ namespace T2F.Core.Text;
 /// </summary>
 public sealed class BertEmbeddings : nn.Module<Tensor, Tensor, Tensor>
 {
-    private readonly Embedding wordEmbeddings;
-    private readonly Embedding positionEmbeddings;
-    private readonly Embedding tokenTypeEmbeddings;
-    private readonly LayerNorm layerNorm;
+    private readonly Embedding word_embeddings;
+    private readonly Embedding position_embeddings;
+    private readonly Embedding token_type_embeddings;
+    private readonly LayerNorm LayerNorm;
 
     /// <summary>Creates the embeddings (random initialisation, to be overwritten by a checkpoint).</summary>
     /// <param name="config">Sizes.</param>
@@ -22,14 +22,14 @@ public sealed class BertEmbeddings : nn.Module<Tensor, Tensor, Tensor>
     {
         ArgumentNullException.ThrowIfNull(config);
         Config = config;
-        wordEmbeddings = nn.Embedding(config.VocabSize, config.HiddenSize);
-        positionEmbeddings = nn.Embedding(config.MaxPositionEmbeddings, config.HiddenSize);
-        tokenTypeEmbeddings = nn.Embedding(config.TypeVocabSize, config.HiddenSize);
-        layerNorm = nn.LayerNorm(config.HiddenSize, config.LayerNormEps);
-        register_module("word_embeddings", wordEmbeddings);
-        register_module("position_embeddings", positionEmbeddings);
-        register_module("token_type_embeddings", tokenTypeEmbeddings);
-        register_module("LayerNorm", layerNorm);
+        word_embeddings = nn.Embedding(config.VocabSize, config.HiddenSize);
+        position_embeddings = nn.Embedding(config.MaxPositionEmbeddings, config.HiddenSize);
+        token_type_embeddings = nn.Embedding(config.TypeVocabSize, config.HiddenSize);
+        LayerNorm = nn.LayerNorm(config.HiddenSize, config.LayerNormEps);
+        register_module("word_embeddings", word_embeddings);
+        register_module("position_embeddings", position_embeddings);
+        register_module("token_type_embeddings", token_type_embeddings);
+        register_module("LayerNorm", LayerNorm);
     }
 
     /// <summary>The sizes.</summary>
@@ -43,11 +43,11 @@ public sealed class BertEmbeddings : nn.Module<Tensor, Tensor, Tensor>
     {
         long length = inputIds.shape[1];
         using var positions = torch.arange(length, dtype: ScalarType.Int64, device: inputIds.device).unsqueeze(0); // [1, T]
-        using var words = wordEmbeddings.forward(inputIds);                                                     // [B, T, H]
-        using var types = tokenTypeEmbeddings.forward(tokenTypeIds);                                            // [B, T, H]
-        using var place = positionEmbeddings.forward(positions);                                                // [1, T, H]
+        using var words = word_embeddings.forward(inputIds);                                                     // [B, T, H]
+        using var types = token_type_embeddings.forward(tokenTypeIds);                                            // [B, T, H]
+        using var place = position_embeddings.forward(positions);                                                // [1, T, H]
         using var sum = words.add_(types).add_(place);
-        return layerNorm.forward(sum);
+        return LayerNorm.forward(sum);
     }
 
     /// <inheritdoc />

@@ -8,7 +8,7 @@ namespace T2F.Core.Text;
 public sealed class BertSelfOutput : nn.Module<Tensor, Tensor, Tensor>
 {
     private readonly Linear dense;
-    private readonly LayerNorm layerNorm;
+    private readonly LayerNorm LayerNorm;
 
     /// <summary>Creates the layer.</summary>
     /// <param name="config">Sizes.</param>
@@ -17,9 +17,9 @@ public sealed class BertSelfOutput : nn.Module<Tensor, Tensor, Tensor>
     {
         ArgumentNullException.ThrowIfNull(config);
         dense = nn.Linear(config.HiddenSize, config.HiddenSize);
-        layerNorm = nn.LayerNorm(config.HiddenSize, config.LayerNormEps);
+        LayerNorm = nn.LayerNorm(config.HiddenSize, config.LayerNormEps);
         register_module("dense", dense);
-        register_module("LayerNorm", layerNorm);
+        register_module("LayerNorm", LayerNorm);
     }
 
     /// <summary><c>LayerNorm(dense(context) + input)</c>.</summary>
@@ -30,6 +30,6 @@ public sealed class BertSelfOutput : nn.Module<Tensor, Tensor, Tensor>
     {
         using var projected = dense.forward(context);
         using var residual = projected.add_(input);
-        return layerNorm.forward(residual);
+        return LayerNorm.forward(residual);
     }
 }
