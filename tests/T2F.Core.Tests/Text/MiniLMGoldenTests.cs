@@ -7,6 +7,7 @@ using T2F.Core.Text;
 using T2F.Models.MiniLM;
 using TorchSharp;
 using Xunit;
+using Xunit.Abstractions;
 using static TorchSharp.torch;
 
 namespace T2F.Core.Tests.Text;
@@ -21,11 +22,13 @@ namespace T2F.Core.Tests.Text;
 public sealed class MiniLMGoldenTests
 {
     private readonly MiniLMFixture fixture;
+    private readonly ITestOutputHelper output;
     private readonly Golden golden = Golden.Load(RepoPaths.GoldenFolder("T2F_MINILM_GOLDEN", "../shared/golden/minilm"));
 
-    public MiniLMGoldenTests(MiniLMFixture fixture)
+    public MiniLMGoldenTests(MiniLMFixture fixture, ITestOutputHelper output)
     {
         this.fixture = fixture;
+        this.output = output;
     }
 
     [Fact]
@@ -60,6 +63,9 @@ public sealed class MiniLMGoldenTests
         {
             golden.AssertClose(i, actual[i], "batched");
         }
+
+        var expected = torch.tensor(golden.Embeddings, golden.Shape);
+        output.WriteLine($"max |ours - package| = {TensorAssert.MaxAbsDiff(expected, actual):E2} over {golden.Shape[0]} sentences (tolerance {golden.MaxAbs:E0})");
     }
 
     [Fact]
