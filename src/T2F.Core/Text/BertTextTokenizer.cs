@@ -10,7 +10,7 @@ namespace T2F.Core.Text;
 /// here works around two defects of Microsoft.ML.Tokenizers 2.0.1: symbols such as <c>$ + = &lt; &gt; ^ | ~</c> and
 /// emoji are dropped silently (dotnet/machinelearning#7725) and words separated only by <c>\n</c>, <c>\t</c> or
 /// <c>\r</c> are merged (#7724). The ids match Hugging Face's <c>BertTokenizer</c> and do not depend on the current
-/// culture. Thread-safe.
+/// culture.
 /// </summary>
 public sealed class BertTextTokenizer
 {
