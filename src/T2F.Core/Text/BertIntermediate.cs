@@ -1,0 +1,48 @@
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace T2F.Core.Text;
+
+/// <summary>The feed-forward expansion and its activation (Hugging Face <c>BertIntermediate</c>).</summary>
+public sealed class BertIntermediate : nn.Module<Tensor, Tensor>
+{
+    private readonly Linear dense;
+    private readonly string activation;
+
+    /// <summary>Creates the layer.</summary>
+    /// <param name="config">Sizes and <see cref="BertConfig.HiddenAct"/>.</param>
+    public BertIntermediate(BertConfig config)
+        : base(nameof(BertIntermediate))
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        activation = config.HiddenAct;
+        dense = nn.Linear(config.HiddenSize, config.IntermediateSize);
+        register_module("dense", dense);
+    }
+
+    /// <summary><c>act(dense(x))</c>.</summary>
+    /// <param name="hidden"><c>[B, T, H]</c>.</param>
+    /// <returns><c>[B, T, intermediate]</c>.</returns>
+    public override Tensor forward(Tensor hidden)
+    {
+        using var x = dense.forward(hidden);
+        return activation switch
+        {
+            "gelu" => nn.functional.gelu(x),          // exact: x * Φ(x), the erf form
+            "relu" => nn.functional.relu(x),
+            _ => GeluTanh(x),                          // gelu_new / gelu_pytorch_tanh
+        };
+    }
+
+    /// <inheritdoc />
+    public override string ToString() => $"BertIntermediate({activation})";
+
+    // 0.5 x (1 + tanh(sqrt(2/π) (x + 0.044715 x³))), as Hugging Face's NewGELUActivation.
+    private static Tensor GeluTanh(Tensor x)
+    {
+        using var inner = x.pow(3).mul_(0.044715).add_(x).mul_(Math.Sqrt(2.0 / Math.PI));
+        using var t = inner.tanh().add_(1.0);
+        return x.mul(t).mul_(0.5);
+    }
+}

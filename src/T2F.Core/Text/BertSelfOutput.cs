@@ -1,0 +1,35 @@
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace T2F.Core.Text;
+
+/// <summary>Attention output projection, residual and LayerNorm (Hugging Face <c>BertSelfOutput</c>).</summary>
+public sealed class BertSelfOutput : nn.Module<Tensor, Tensor, Tensor>
+{
+    private readonly Linear dense;
+    private readonly LayerNorm LayerNorm;
+
+    /// <summary>Creates the layer.</summary>
+    /// <param name="config">Sizes.</param>
+    public BertSelfOutput(BertConfig config)
+        : base(nameof(BertSelfOutput))
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        dense = nn.Linear(config.HiddenSize, config.HiddenSize);
+        LayerNorm = nn.LayerNorm(config.HiddenSize, config.LayerNormEps);
+        register_module("dense", dense);
+        register_module("LayerNorm", LayerNorm);
+    }
+
+    /// <summary><c>LayerNorm(dense(context) + input)</c>.</summary>
+    /// <param name="context">Attention context <c>[B, T, H]</c>.</param>
+    /// <param name="input">The layer's input <c>[B, T, H]</c> (residual).</param>
+    /// <returns><c>[B, T, H]</c>.</returns>
+    public override Tensor forward(Tensor context, Tensor input)
+    {
+        using var projected = dense.forward(context);
+        using var residual = projected.add_(input);
+        return LayerNorm.forward(residual);
+    }
+}
