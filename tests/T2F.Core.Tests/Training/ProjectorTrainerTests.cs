@@ -76,12 +76,12 @@ public class ProjectorTrainerTests
             string dir = Directory.CreateTempSubdirectory("t2f-proj").FullName;
             try
             {
-                using var trainer = new ProjectorTrainer(projector, g, encoder, data, dir, new ProjectorTrainingOptions { Batch = 8, Steps = 300, LearningRate = 3e-3, LatentWeight = 0, L1Weight = 1, L2Weight = 1, CheckpointEvery = 1000, LogEvery = 50, Seed = 2 });
+                using var trainer = new ProjectorTrainer(projector, g, encoder, data, dir, new ProjectorTrainingOptions { Batch = 8, Steps = 800, LearningRate = 3e-3, LatentWeight = 0, L1Weight = 1, L2Weight = 1, CheckpointEvery = 1000, LogEvery = 50, Seed = 2 });
                 double before = trainer.Evaluate(0, 8);
                 trainer.Train();
                 double after = trainer.Evaluate(0, 8);
-                Assert.True(after < before * 0.2, $"pixel L1 {before:F4} -> {after:F4}: the projector did not learn (gradients must flow text -> projector -> generator)");
-                Assert.True(after < 0.05, $"pixel L1 {after:F4} should be near zero on 8 reachable targets");
+                Assert.True(after < before * 0.1, $"pixel L1 {before:F4} -> {after:F4}: the projector did not learn (gradients must flow text -> projector -> generator)");
+                Assert.True(after < 0.05, $"pixel L1 {before:F4} -> {after:F4} should be near zero on 8 reachable targets");
             }
             finally
             {
