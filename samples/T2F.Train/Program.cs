@@ -13,6 +13,7 @@ public static class Program
 {
     private const string Usage = """
         Usage: T2F.Train gan --data DIR --run DIR [options]
+               T2F.Train projector --data DIR --generator FILE --run DIR [options]
           Trains a StyleGAN2 generator on a CelebA-layout folder (CelebA, CelebA-HQ or SynthFaces:
           make one with `dotnet run --project samples/T2F.Data -c Release -- render --count 10000 --size 64 --out DIR`).
           --data DIR        dataset folder (CelebA layout)
@@ -27,6 +28,11 @@ public static class Program
           --seed N          seed (default 0)
           --checkpoint-every N / --sample-every N / --log-every N (defaults 500 / 500 / 10)
           --threads K       libtorch CPU threads
+        projector: trains the paper's text-to-latent projector (frozen all-MiniLM-L6-v2 + frozen generator)
+          --generator FILE  generator checkpoint (a gan run's checkpoint.safetensors, a rosinality .pt, ...)
+          --space S         z | w | wplus (default wplus)
+          --hidden N / --depth N / --noise N   projector MLP (defaults 512 / 2 / 0)
+          --batch N / --steps N / --lr X / --seed N / --checkpoint-every N / --log-every N
         """;
 
     public static int Main(string[] args)
@@ -37,7 +43,7 @@ public static class Program
             return args.Length == 0 ? 2 : 0;
         }
 
-        if (args[0] != "gan")
+        if (args[0] is not ("gan" or "projector"))
         {
             Console.Error.WriteLine($"error: unknown verb '{args[0]}'.");
             Console.Error.WriteLine(Usage);
@@ -53,6 +59,11 @@ public static class Program
         {
             Console.Error.WriteLine($"error: {e.Message}");
             return 2;
+        }
+
+        if (args[0] == "projector")
+        {
+            return TrainProjector(o);
         }
 
         if (!o.TryGetValue("--data", out var dataDir) || !o.TryGetValue("--run", out var runDir))
@@ -114,6 +125,60 @@ public static class Program
         }
     }
 
+    private static int TrainProjector(Dictionary<string, string> o)
+    {
+        if (!o.TryGetValue("--data", out var dataDir) || !o.TryGetValue("--run", out var runDir) || !o.TryGetValue("--generator", out var generatorPath))
+        {
+            Console.Error.WriteLine("error: --data DIR, --generator FILE and --run DIR are required.");
+            return 2;
+        }
+
+        int Int(string name, int fallback) => o.TryGetValue(name, out var v) ? int.Parse(v, CultureInfo.InvariantCulture) : fallback;
+        try
+        {
+            using var generator = StyleGan2Model.Load(generatorPath);
+            using var encoder = T2F.Models.MiniLM.MiniLM.LoadEncoder();
+            var space = o.GetValueOrDefault("--space", "wplus") switch
+            {
+                "z" => T2F.Core.Projection.LatentSpace.Z,
+                "w" => T2F.Core.Projection.LatentSpace.W,
+                "wplus" => T2F.Core.Projection.LatentSpace.WPlus,
+                var other => throw new ArgumentException($"--space must be z, w or wplus, not {other}."),
+            };
+            var config = new T2F.Core.Projection.LatentProjectorConfig(encoder.EmbeddingSize, generator.StyleSize, generator.LatentCount, space, Int("--hidden", 512), Int("--depth", 2), Int("--noise", 0));
+            using var meanW = generator.MeanLatent();
+            using var projector = new T2F.Core.Projection.MlpLatentProjector(config, meanW);
+            var dataset = FaceImageDataset.Open(dataDir, new FaceDatasetOptions { Resolution = generator.Resolution });
+            var options = new ProjectorTrainingOptions
+            {
+                Batch = Int("--batch", 8),
+                Steps = Int("--steps", 20_000),
+                LearningRate = o.TryGetValue("--lr", out var lr) ? double.Parse(lr, CultureInfo.InvariantCulture) : 1e-3,
+                Seed = Int("--seed", 0),
+                CheckpointEvery = Int("--checkpoint-every", 500),
+                LogEvery = Int("--log-every", 10),
+            };
+            using var trainer = new ProjectorTrainer(projector, generator.Generator, encoder, new FaceDatasetProjectorSource(dataset, options.Seed), runDir, options);
+            Console.WriteLine($"{dataset.Count} captioned images at {generator.Resolution}x{generator.Resolution}; projector {config}; run folder {trainer.RunFolder}{(trainer.Step > 0 ? $", resuming at step {trainer.Step}" : string.Empty)}.");
+            using var cts = new CancellationTokenSource();
+            Console.CancelKeyPress += (_, e) =>
+            {
+                e.Cancel = true;
+                cts.Cancel();
+            };
+            trainer.Train(new ProgressBar(), cts.Token);
+            Console.WriteLine();
+            Console.WriteLine($"Stopped at step {trainer.Step}; checkpoint {trainer.CheckpointPath}.");
+            return 0;
+        }
+        catch (Exception e) when (e is ArgumentException or IOException or TrainingDivergedException or T2F.Core.Checkpoints.StateDictMismatchException)
+        {
+            Console.Error.WriteLine();
+            Console.Error.WriteLine($"error: {e.Message}");
+            return 1;
+        }
+    }
+
     private static Dictionary<string, string> ParseOptions(string[] args)
     {
         var result = new Dictionary<string, string>(StringComparer.Ordinal);
@@ -136,7 +201,7 @@ public static class Program
         {
             const int width = 30;
             int filled = (int)(width * p.Step / Math.Max(1, p.TotalSteps));
-            string losses = string.Join(" ", p.Losses.Where(l => l.Key is "d_loss" or "g_loss").Select(l => $"{l.Key} {l.Value:F3}"));
+            string losses = string.Join(" ", p.Losses.Where(l => l.Key is "d_loss" or "g_loss" or "loss" or "l1").Select(l => $"{l.Key} {l.Value:F3}"));
             Console.Write($"\r[{new string('#', filled)}{new string('.', width - filled)}] {p.Step}/{p.TotalSteps} {p.ImagesPerSecond:F1} img/s {losses} ETA {p.Eta:hh\\:mm\\:ss}   ");
         }
     }
