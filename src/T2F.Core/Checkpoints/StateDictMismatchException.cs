@@ -45,7 +45,7 @@ public sealed class StateDictMismatchException : Exception
             lines.Add($"Wrong shape ({mismatched.Count}): {string.Join("; ", mismatched)}");
         }
 
-        lines.Add("Check that the checkpoint was made for this architecture (size, channel multiplier, style size, mapping depth), or build the model from the checkpoint so its shapes are read from the weights.");
+        lines.Add("Check that the file was made for this architecture (sizes, widths, depths), or build the model from the file so its shapes are read from the weights.");
         return string.Join(Environment.NewLine, lines);
     }
 }
