@@ -27,6 +27,7 @@ public enum GeneratorPath
 /// constant noise, inference (no grad).
 /// </summary>
 [MemoryDiagnoser(false)]
+[Config(typeof(LongRunningConfig))]
 public class GeneratorBenchmarks
 {
     private StyleGan2Generator generator = null!;

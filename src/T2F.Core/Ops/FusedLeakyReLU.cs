@@ -113,7 +113,7 @@ public static class FusedLeakyReLU
                 // adding the bias first keeps the reference's rounding (no cancellation error near x = -b).
                 TensorPrimitives.Add(s, biasValues[row % channels], d);
                 TensorPrimitives.Multiply(d, fGain, d);
-                Span<float> scaled = stackalloc float[ChunkElements];
+                Span<float> scaled = stackalloc float[Math.Min(ChunkElements, rowLength)];
                 for (int at = 0; at < d.Length; at += ChunkElements)
                 {
                     var chunk = d.Slice(at, Math.Min(ChunkElements, d.Length - at));
@@ -125,7 +125,15 @@ public static class FusedLeakyReLU
 
             if (x.numel() >= ParallelThreshold && rows > 1)
             {
-                Parallel.For(0, rows, Row);
+                // Tasks of at least ~16K elements: short rows (small feature maps) are grouped to amortise scheduling.
+                int rowsPerTask = Math.Max(1, (1 << 14) / Math.Max(1, rowLength));
+                Parallel.For(0, (rows + rowsPerTask - 1) / rowsPerTask, task =>
+                {
+                    for (int row = task * rowsPerTask, end = Math.Min(rows, row + rowsPerTask); row < end; row++)
+                    {
+                        Row(row);
+                    }
+                });
             }
             else
             {
