@@ -58,7 +58,7 @@ public static class PyTorchCheckpointWriter
 
         // Pickle first: every unsupported value is reported before any file is created.
         var (pickle, storages) = TorchPickleWriter.Write(root);
-        WriteAtomically(fullPath, stream => WriteArchive(stream, ArchiveNameFor(fullPath), pickle, storages));
+        IO.AtomicFile.Write(fullPath, stream => WriteArchive(stream, ArchiveNameFor(fullPath), pickle, storages));
     }
 
     /// <summary>
@@ -170,38 +170,5 @@ public static class PyTorchCheckpointWriter
 
         zip.Add(stem + "/version", "3\n"u8);
         zip.Finish();
-    }
-
-    private static void WriteAtomically(string fullPath, Action<Stream> write)
-    {
-        string folder = Path.GetDirectoryName(fullPath) ?? throw new ArgumentException($"'{fullPath}' has no folder.", nameof(fullPath));
-        string temp = Path.Combine(folder, $".{Path.GetFileName(fullPath)}.{Guid.NewGuid():N}.tmp");
-        try
-        {
-            using (var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, bufferSize: 1 << 20))
-            {
-                write(stream);
-                stream.Flush(flushToDisk: true);
-            }
-
-            File.Move(temp, fullPath, overwrite: true);
-        }
-        catch
-        {
-            try
-            {
-                File.Delete(temp);
-            }
-            catch (IOException)
-            {
-                // Best effort: the original error matters more.
-            }
-            catch (UnauthorizedAccessException)
-            {
-                // Best effort.
-            }
-
-            throw;
-        }
     }
 }

@@ -170,44 +170,17 @@ public static class SafeTensorsFile
         }
 
         byte[] header = BuildHeader(list, offsets, metadata);
-        string fullPath = Path.GetFullPath(path);
-        string folder = Path.GetDirectoryName(fullPath) ?? throw new ArgumentException($"'{path}' has no folder.", nameof(path));
-        string temp = Path.Combine(folder, $".{Path.GetFileName(fullPath)}.{Guid.NewGuid():N}.tmp");
-        try
+        IO.AtomicFile.Write(path, stream =>
         {
-            using (var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, bufferSize: 1 << 20))
+            var lengthBytes = new byte[8];
+            BinaryPrimitives.WriteUInt64LittleEndian(lengthBytes, (ulong)header.Length);
+            stream.Write(lengthBytes);
+            stream.Write(header);
+            foreach (var (_, tensor) in layout)
             {
-                var lengthBytes = new byte[8];
-                BinaryPrimitives.WriteUInt64LittleEndian(lengthBytes, (ulong)header.Length);
-                stream.Write(lengthBytes);
-                stream.Write(header);
-                foreach (var (_, tensor) in layout)
-                {
-                    stream.Write(tensor.Data);
-                }
-
-                stream.Flush(flushToDisk: true);
+                stream.Write(tensor.Data);
             }
-
-            File.Move(temp, fullPath, overwrite: true);
-        }
-        catch
-        {
-            try
-            {
-                File.Delete(temp);
-            }
-            catch (IOException)
-            {
-                // Best effort: the original error matters more.
-            }
-            catch (UnauthorizedAccessException)
-            {
-                // Best effort.
-            }
-
-            throw;
-        }
+        });
     }
 
     private static byte[] BuildHeader(

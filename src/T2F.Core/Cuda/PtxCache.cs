@@ -61,10 +61,7 @@ public sealed class PtxCache
         string ptx = compiler.CompileToPtx(source, name, architecture, options);
         try
         {
-            Directory.CreateDirectory(Folder);
-            string temp = path + "." + Guid.NewGuid().ToString("N") + ".tmp";
-            File.WriteAllText(temp, ptx);
-            File.Move(temp, path, overwrite: true);
+            IO.AtomicFile.WriteText(path, writer => writer.Write(ptx));
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {

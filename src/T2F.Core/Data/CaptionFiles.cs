@@ -1,3 +1,4 @@
+using T2F.Core.IO;
 using System.Text;
 
 namespace T2F.Core.Data;

@@ -59,27 +59,7 @@ public static class ImageTensor
     public static void SavePng(Tensor image, string path)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
-        var png = ToPng(image);
-        string full = Path.GetFullPath(path);
-        Directory.CreateDirectory(Path.GetDirectoryName(full)!);
-        string temp = full + ".tmp-" + Guid.NewGuid().ToString("N");
-        try
-        {
-            using (var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write))
-            {
-                stream.Write(png);
-                stream.Flush(true);
-            }
-
-            File.Move(temp, full, overwrite: true);
-        }
-        finally
-        {
-            if (File.Exists(temp))
-            {
-                File.Delete(temp);
-            }
-        }
+        IO.AtomicFile.WriteBytes(path, ToPng(image));
     }
 
     /// <summary>Decodes a PNG/JPEG file into packed RGB bytes.</summary>

@@ -1,3 +1,4 @@
+using T2F.Core.IO;
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
