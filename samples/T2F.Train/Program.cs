@@ -104,14 +104,7 @@ public static class Program
             var dataset = FaceImageDataset.Open(dataDir, new FaceDatasetOptions { Resolution = size });
             using var trainer = new StyleGan2Trainer(gConfig, dConfig, new FaceDatasetImageSource(dataset, options.Seed), runDir, options);
             Console.WriteLine($"{dataset.Count} images at {size}x{size}; run folder {trainer.RunFolder}{(trainer.Step > 0 ? $", resuming at step {trainer.Step}" : string.Empty)}.");
-            using var cts = new CancellationTokenSource();
-            Console.CancelKeyPress += (_, e) =>
-            {
-                e.Cancel = true;
-                cts.Cancel();
-                Console.WriteLine();
-                Console.WriteLine("Stopping after this step; writing a checkpoint...");
-            };
+            using var cts = CancelOnCtrlC();
             trainer.Train(new ProgressBar(), cts.Token);
             Console.WriteLine();
             Console.WriteLine($"Stopped at step {trainer.Step}; checkpoint {trainer.CheckpointPath}.");
@@ -160,12 +153,7 @@ public static class Program
             };
             using var trainer = new ProjectorTrainer(projector, generator.Generator, encoder, new FaceDatasetProjectorSource(dataset, options.Seed), runDir, options);
             Console.WriteLine($"{dataset.Count} captioned images at {generator.Resolution}x{generator.Resolution}; projector {config}; run folder {trainer.RunFolder}{(trainer.Step > 0 ? $", resuming at step {trainer.Step}" : string.Empty)}.");
-            using var cts = new CancellationTokenSource();
-            Console.CancelKeyPress += (_, e) =>
-            {
-                e.Cancel = true;
-                cts.Cancel();
-            };
+            using var cts = CancelOnCtrlC();
             trainer.Train(new ProgressBar(), cts.Token);
             Console.WriteLine();
             Console.WriteLine($"Stopped at step {trainer.Step}; checkpoint {trainer.CheckpointPath}.");
@@ -177,6 +165,20 @@ public static class Program
             Console.Error.WriteLine($"error: {e.Message}");
             return 1;
         }
+    }
+
+    /// <summary>Ctrl+C stops training after the current step; the trainer then writes a checkpoint.</summary>
+    private static CancellationTokenSource CancelOnCtrlC()
+    {
+        var cts = new CancellationTokenSource();
+        Console.CancelKeyPress += (_, e) =>
+        {
+            e.Cancel = true;
+            cts.Cancel();
+            Console.WriteLine();
+            Console.WriteLine("Stopping after this step; writing a checkpoint...");
+        };
+        return cts;
     }
 
     private static Dictionary<string, string> ParseOptions(string[] args)
