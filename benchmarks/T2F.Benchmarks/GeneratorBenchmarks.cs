@@ -22,42 +22,34 @@ public enum GeneratorPath
     Fastest,
 }
 
-/// <summary>
-/// StyleGAN2 generator, config-f widths (style 512, 8 mapping layers, channel multiplier 2), random weights,
-/// constant noise, inference (no grad).
-/// </summary>
-[MemoryDiagnoser(false)]
-[Config(typeof(LongRunningConfig))]
-public class GeneratorBenchmarks
+/// <summary>Shared set-up of the whole-generator suites: config-f widths, random weights, constant noise, no grad.</summary>
+public abstract class GeneratorBenchmarkBase
 {
     private StyleGan2Generator generator = null!;
     private Tensor z = null!;
     private OpBackend previousBackend;
 
-    [Params(1, 8)]
-    public int Batch { get; set; }
+    protected abstract int BatchSize { get; }
 
-    [Params(GeneratorPath.Reference, GeneratorPath.FusedGrouped, GeneratorPath.FusedInputScaling, GeneratorPath.Fastest)]
-    public GeneratorPath Path { get; set; }
+    protected abstract GeneratorPath Mode { get; }
 
-    [Params(256)]
-    public int Size { get; set; }
+    protected abstract int Resolution { get; }
 
     [GlobalSetup]
     public void Setup()
     {
         torch.manual_seed(1);
-        generator = new StyleGan2Generator(GeneratorConfig.Create(Size));
+        generator = new StyleGan2Generator(GeneratorConfig.Create(Resolution));
         generator.eval();
         previousBackend = OpSettings.Backend;
-        OpSettings.Backend = Path == GeneratorPath.Reference ? OpBackend.Reference : OpBackend.CpuFused;
-        generator.SetModulatedConvStrategy(Path switch
+        OpSettings.Backend = Mode == GeneratorPath.Reference ? OpBackend.Reference : OpBackend.CpuFused;
+        generator.SetModulatedConvStrategy(Mode switch
         {
             GeneratorPath.Reference or GeneratorPath.FusedGrouped => ModulatedConvStrategy.GroupedWeights,
             GeneratorPath.FusedInputScaling => ModulatedConvStrategy.InputScaling,
             _ => ModulatedConvStrategy.Auto,
         });
-        z = torch.randn(Batch, generator.Config.StyleDim);
+        z = torch.randn(BatchSize, generator.Config.StyleDim);
     }
 
     [Benchmark]
@@ -78,11 +70,38 @@ public class GeneratorBenchmarks
     }
 }
 
-/// <summary>The same at 1024x1024, batch 1 (a call takes tens of seconds on a 2-core CPU).</summary>
-public class Generator1024Benchmarks : GeneratorBenchmarks
+/// <summary>The generator at 256x256, batch 1 and 8, every execution path.</summary>
+[MemoryDiagnoser(false)]
+[Config(typeof(LongRunningConfig))]
+public class GeneratorBenchmarks : GeneratorBenchmarkBase
 {
-    public Generator1024Benchmarks()
-    {
-        Size = 1024;
-    }
+    [Params(1, 8)]
+    public int Batch { get; set; }
+
+    [Params(GeneratorPath.Reference, GeneratorPath.FusedGrouped, GeneratorPath.FusedInputScaling, GeneratorPath.Fastest)]
+    public GeneratorPath Path { get; set; }
+
+    protected override int BatchSize => Batch;
+
+    protected override GeneratorPath Mode => Path;
+
+    protected override int Resolution => 256;
+}
+
+/// <summary>The generator at 1024x1024 (FFHQ config-f), reference vs fastest; a call takes tens of seconds on 2 cores.</summary>
+[MemoryDiagnoser(false)]
+[Config(typeof(LongRunningConfig))]
+public class Generator1024Benchmarks : GeneratorBenchmarkBase
+{
+    [Params(1, 8)]
+    public int Batch { get; set; }
+
+    [Params(GeneratorPath.Reference, GeneratorPath.Fastest)]
+    public GeneratorPath Path { get; set; }
+
+    protected override int BatchSize => Batch;
+
+    protected override GeneratorPath Mode => Path;
+
+    protected override int Resolution => 1024;
 }
