@@ -32,7 +32,7 @@ public static class Program
           --generator FILE  generator checkpoint (a gan run's checkpoint.safetensors, a rosinality .pt, ...)
           --space S         z | w | wplus (default wplus)
           --hidden N / --depth N / --noise N   projector MLP (defaults 512 / 2 / 0)
-          --batch N / --steps N / --lr X / --seed N / --checkpoint-every N / --log-every N
+          --batch N / --steps N / --lr X / --seed N / --checkpoint-every N / --sample-every N / --log-every N
         """;
 
     public static int Main(string[] args)
@@ -149,6 +149,7 @@ public static class Program
                 LearningRate = o.TryGetValue("--lr", out var lr) ? double.Parse(lr, CultureInfo.InvariantCulture) : 1e-3,
                 Seed = Int("--seed", 0),
                 CheckpointEvery = Int("--checkpoint-every", 500),
+                SampleEvery = Int("--sample-every", 500),
                 LogEvery = Int("--log-every", 10),
             };
             using var trainer = new ProjectorTrainer(projector, generator.Generator, encoder, new FaceDatasetProjectorSource(dataset, options.Seed), runDir, options);

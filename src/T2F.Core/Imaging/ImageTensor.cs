@@ -32,6 +32,27 @@ public static class ImageTensor
         return bytes.bytes.ToArray();
     }
 
+    /// <summary>
+    /// Tiles images [N, 3, R, R] into one image [3, rows * R, columns * R], row by row; empty cells are black (-1).
+    /// </summary>
+    /// <param name="images">The images.</param>
+    /// <param name="columns">Images per row; null makes the grid about square.</param>
+    public static Tensor Grid(Tensor images, int? columns = null)
+    {
+        ArgumentNullException.ThrowIfNull(images);
+        if (images.dim() != 4 || images.shape[1] != 3 || images.shape[0] < 1)
+        {
+            throw new ArgumentException($"Grid needs images [N, 3, H, W] with N >= 1; got [{string.Join(", ", images.shape)}].", nameof(images));
+        }
+
+        using var scope = torch.NewDisposeScope();
+        long n = images.shape[0], h = images.shape[2], w = images.shape[3];
+        long cols = columns ?? (long)Math.Ceiling(Math.Sqrt(n));
+        long rows = (n + cols - 1) / cols;
+        var padded = rows * cols == n ? images : torch.cat(new[] { images, torch.full(new long[] { (rows * cols) - n, 3, h, w }, -1f, images.dtype, images.device) }, 0);
+        return padded.view(rows, cols, 3, h, w).permute(2, 0, 3, 1, 4).reshape(3, rows * h, cols * w).MoveToOuterDisposeScope();
+    }
+
     /// <summary>Encodes one image as PNG bytes.</summary>
     /// <param name="image">[3, H, W] or [1, 3, H, W] in [-1, 1].</param>
     public static byte[] ToPng(Tensor image)

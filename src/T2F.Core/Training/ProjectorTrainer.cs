@@ -130,11 +130,31 @@ public sealed class ProjectorTrainer : IDisposable
                 progress?.Report(new TrainingProgress(Step, Options.Steps, rate, losses, TimeSpan.FromSeconds((Options.Steps - Step) * Options.Batch / Math.Max(1e-9, rate))));
             }
 
+            if (Options.SampleEvery > 0 && Step % Options.SampleEvery == 0)
+            {
+                SaveSampleGrid();
+            }
+
             if (Step % Options.CheckpointEvery == 0 || Step == Options.Steps)
             {
                 SaveCheckpoint();
             }
         }
+    }
+
+    /// <summary>Writes <c>samples/stepNNNNNNN.png</c>: ground truth above, generated from the fixed descriptions below.</summary>
+    public void SaveSampleGrid()
+    {
+        using var scope = torch.NewDisposeScope();
+        using var noGrad = torch.no_grad();
+        int n = Math.Min(8, Options.Batch);
+        var (images, captions) = data.GetBatch(0, n);
+        projector.eval();
+        var generated = Render(captions, 0);
+        projector.train();
+        var grid = Imaging.ImageTensor.Grid(torch.cat(new[] { images, generated }, 0), n);
+        Imaging.ImageTensor.SavePng(grid, Path.Combine(RunFolder, "samples", $"step{Step:D7}.png"));
+        File.WriteAllLines(Path.Combine(RunFolder, "samples", "descriptions.txt"), captions);
     }
 
     /// <summary>Mean pixel L1 between generated and ground-truth images for <paramref name="batchSize"/> pairs of step <paramref name="step"/> (no training).</summary>

@@ -30,6 +30,12 @@ public sealed record ProjectorTrainingOptions
     /// <summary>Checkpoint every N steps (and at the end and on cancellation).</summary>
     public int CheckpointEvery { get; init; } = 500;
 
+    /// <summary>
+    /// Sample grid every N steps (0: never): the ground truth (top row) and the faces generated from their fixed
+    /// descriptions (bottom row) for the first pairs of step 0's batch, written to <c>samples/</c> in the run folder.
+    /// </summary>
+    public int SampleEvery { get; init; }
+
     /// <summary>Progress / CSV row every N steps.</summary>
     public int LogEvery { get; init; } = 10;
 }

@@ -372,11 +372,6 @@ public sealed class StyleGan2Trainer : IDisposable
         int n = Math.Min(16, Math.Max(4, Options.Batch));
         var z = torch.randn(new long[] { n, Generator.Config.StyleDim }, generator: gen);
         var images = GeneratorEma.Generate(new[] { z }, new GenerateOptions { Noise = NoiseMode.Constant }).Image;
-        int columns = (int)Math.Ceiling(Math.Sqrt(n));
-        int rows = (n + columns - 1) / columns;
-        var padded = torch.cat(new[] { images, torch.full(new long[] { (rows * columns) - n, 3, images.shape[2], images.shape[3] }, -1f) }, 0);
-        long r = images.shape[2];
-        var grid = padded.view(rows, columns, 3, r, r).permute(2, 0, 3, 1, 4).reshape(3, rows * r, columns * r);
-        ImageTensor.SavePng(grid, Path.Combine(RunFolder, "samples", $"step{Step:D7}.png"));
+        ImageTensor.SavePng(ImageTensor.Grid(images), Path.Combine(RunFolder, "samples", $"step{Step:D7}.png"));
     }
 }

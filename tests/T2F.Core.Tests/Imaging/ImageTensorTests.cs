@@ -40,6 +40,20 @@ public class ImageTensorTests
     }
 
     [Fact]
+    public void GridTilesRowByRowAndFillsEmptyCells()
+    {
+        using var scope = NewDisposeScope();
+        var images = stack(Enumerable.Range(0, 3).Select(i => full(new long[] { 3, 2, 2 }, (float)i)).ToArray());
+        var grid = ImageTensor.Grid(images, columns: 2);
+        Assert.Equal(new long[] { 3, 4, 4 }, grid.shape);
+        Assert.Equal(0f, grid[0, 0, 0].item<float>());
+        Assert.Equal(1f, grid[0, 0, 2].item<float>());
+        Assert.Equal(2f, grid[0, 2, 0].item<float>());
+        Assert.Equal(-1f, grid[0, 3, 3].item<float>());
+        Assert.Throws<ArgumentException>(() => ImageTensor.Grid(zeros(2, 4, 2, 2)));
+    }
+
+    [Fact]
     public void RejectsNonImagesWithClearErrors()
     {
         using var scope = NewDisposeScope();

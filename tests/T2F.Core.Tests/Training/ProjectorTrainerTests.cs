@@ -102,7 +102,7 @@ public class ProjectorTrainerTests
             string b = Directory.CreateTempSubdirectory("t2f-proj").FullName;
             try
             {
-                var options = new ProjectorTrainingOptions { Batch = 4, Steps = 6, CheckpointEvery = 1000, LogEvery = 1, Seed = 9 };
+                var options = new ProjectorTrainingOptions { Batch = 4, Steps = 6, CheckpointEvery = 1000, LogEvery = 1, Seed = 9, SampleEvery = 3 };
                 using var p1 = Projector(g);
                 using (var t = new ProjectorTrainer(p1, g, encoder, data, a, options))
                 {
@@ -122,6 +122,8 @@ public class ProjectorTrainerTests
                     t.Train();
                 }
 
+                Assert.True(File.Exists(Path.Combine(a, "samples", "step0000006.png")));
+                Assert.Equal(4, File.ReadAllLines(Path.Combine(a, "samples", "descriptions.txt")).Length);
                 foreach (var (key, value) in p1.state_dict())
                 {
                     TensorAssert.Close(value, p3.state_dict()[key], 0, 0, key);
