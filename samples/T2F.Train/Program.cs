@@ -23,6 +23,7 @@ public static class Program
           --style N         style size (default 256)
           --mapping N       mapping layers (default 4)
           --batch N         batch (default 8)
+          --accumulate K    gradient accumulation: K micro-batches of batch/K per step (default 1)
           --steps N         total steps (default 10000)
           --lr X            learning rate (default 0.002)
           --seed N          seed (default 0)
@@ -89,6 +90,7 @@ public static class Program
         var options = new StyleGan2TrainingOptions
         {
             Batch = Int("--batch", 8),
+            GradientAccumulation = Int("--accumulate", 1),
             Steps = Int("--steps", 10_000),
             LearningRate = o.TryGetValue("--lr", out var lr) ? double.Parse(lr, CultureInfo.InvariantCulture) : 0.002,
             Seed = Int("--seed", 0),

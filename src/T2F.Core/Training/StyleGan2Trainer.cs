@@ -47,9 +47,15 @@ public sealed class StyleGan2Trainer : IDisposable
             throw new ArgumentException($"Resolutions differ: data {data.Resolution}, generator {generatorConfig.Size}, discriminator {discriminatorConfig.Size}.");
         }
 
-        if (Options.Batch < 1 || (Options.Batch > discriminatorConfig.StddevGroup && Options.Batch % discriminatorConfig.StddevGroup != 0))
+        int microBatch = Options.GradientAccumulation >= 1 ? Options.Batch / Options.GradientAccumulation : 0;
+        if (Options.GradientAccumulation < 1 || Options.Batch < 1 || Options.Batch % Options.GradientAccumulation != 0)
         {
-            throw new ArgumentException($"Batch {Options.Batch} must be >= 1 and, above {discriminatorConfig.StddevGroup}, a multiple of it (minibatch standard deviation groups).");
+            throw new ArgumentException($"Batch {Options.Batch} must be a positive multiple of GradientAccumulation {Options.GradientAccumulation} (the batch is split into equal micro-batches).");
+        }
+
+        if (microBatch > discriminatorConfig.StddevGroup && microBatch % discriminatorConfig.StddevGroup != 0)
+        {
+            throw new ArgumentException($"Micro-batch {microBatch} (batch {Options.Batch} / accumulation {Options.GradientAccumulation}) must be at most {discriminatorConfig.StddevGroup} or a multiple of it (minibatch standard deviation groups).");
         }
 
         this.data = data;
@@ -193,49 +199,75 @@ public sealed class StyleGan2Trainer : IDisposable
         // r1 and path appear only on the steps that compute them (lazy regularisation).
         var result = new Dictionary<string, double>();
 
+        // Gradient accumulation: the batch is processed as K micro-batches whose gradients add up before each
+        // optimiser step (each loss scaled by 1/K, so the step equals one on the mean loss). Minibatch-stddev
+        // groups then form within a micro-batch.
+        int k = Options.GradientAccumulation;
+        int micro = batch / k;
+
         // Discriminator step.
         RequiresGrad(Generator, false);
         RequiresGrad(Discriminator, true);
-        Tensor fake;
-        using (torch.no_grad())
+        dOptim.ZeroGrad();
+        double dLoss = 0, realScore = 0, fakeScore = 0;
+        for (int a = 0; a < k; a++)
         {
-            fake = Generator.Generate(MixingNoise(batch, gen), new GenerateOptions { Seed = (long)Mix(step, 2), InjectIndex = InjectIndex(gen) }).Image;
+            Tensor fake;
+            using (torch.no_grad())
+            {
+                fake = Generator.Generate(MixingNoise(micro, gen), new GenerateOptions { Seed = (long)Mix(step, 2 + (16 * a)), InjectIndex = InjectIndex(gen) }).Image;
+            }
+
+            var fakePred = Discriminator.forward(fake);
+            var realPred = Discriminator.forward(real.narrow(0, a * micro, micro));
+            var loss = StyleGan2Losses.DiscriminatorLogistic(realPred, fakePred) / k;
+            loss.backward();
+            dLoss += loss.item<float>();
+            realScore += realPred.mean().item<float>() / k;
+            fakeScore += fakePred.mean().item<float>() / k;
         }
 
-        var fakePred = Discriminator.forward(fake);
-        var realPred = Discriminator.forward(real);
-        var dLoss = StyleGan2Losses.DiscriminatorLogistic(realPred, fakePred);
-        dOptim.ZeroGrad();
-        dLoss.backward();
         dOptim.Step();
-        result["d_loss"] = dLoss.item<float>();
-        result["real_score"] = realPred.mean().item<float>();
-        result["fake_score"] = fakePred.mean().item<float>();
+        result["d_loss"] = dLoss;
+        result["real_score"] = realScore;
+        result["fake_score"] = fakeScore;
 
         if (step % Options.DRegEvery == 0)
         {
-            var realGrad = real.detach().requires_grad_(true);
-            var pred = Discriminator.forward(realGrad);
-            var r1 = StyleGan2Losses.R1Penalty(pred, realGrad);
             dOptim.ZeroGrad();
-            ((Options.R1Gamma / 2 * r1 * Options.DRegEvery) + (0 * pred[0])).sum().backward();
+            double r1Sum = 0;
+            for (int a = 0; a < k; a++)
+            {
+                var realGrad = real.narrow(0, a * micro, micro).detach().requires_grad_(true);
+                var pred = Discriminator.forward(realGrad);
+                var r1 = StyleGan2Losses.R1Penalty(pred, realGrad);
+                (((Options.R1Gamma / 2 * r1 * Options.DRegEvery) + (0 * pred[0])).sum() / k).backward();
+                r1Sum += r1.item<float>() / k;
+            }
+
             dOptim.Step();
-            result["r1"] = r1.item<float>();
+            result["r1"] = r1Sum;
         }
 
         // Generator step.
         RequiresGrad(Generator, true);
         RequiresGrad(Discriminator, false);
-        var gOut = Generator.Generate(MixingNoise(batch, gen), new GenerateOptions { Seed = (long)Mix(step, 3), InjectIndex = InjectIndex(gen) });
-        var gLoss = StyleGan2Losses.GeneratorNonSaturating(Discriminator.forward(gOut.Image));
         gOptim.ZeroGrad();
-        gLoss.backward();
+        double gLoss = 0;
+        for (int a = 0; a < k; a++)
+        {
+            var gOut = Generator.Generate(MixingNoise(micro, gen), new GenerateOptions { Seed = (long)Mix(step, 3 + (16 * a)), InjectIndex = InjectIndex(gen) });
+            var loss = StyleGan2Losses.GeneratorNonSaturating(Discriminator.forward(gOut.Image)) / k;
+            loss.backward();
+            gLoss += loss.item<float>();
+        }
+
         gOptim.Step();
-        result["g_loss"] = gLoss.item<float>();
+        result["g_loss"] = gLoss;
 
         if (step % Options.GRegEvery == 0)
         {
-            int pathBatch = Math.Max(1, batch / Options.PathBatchShrink);
+            int pathBatch = Math.Max(1, micro / Options.PathBatchShrink);
             var pOut = Generator.Generate(MixingNoise(pathBatch, gen), new GenerateOptions { Seed = (long)Mix(step, 4), InjectIndex = InjectIndex(gen) });
             var randn = torch.randn(pOut.Image.shape, generator: gen);
             var path = StyleGan2Losses.PathLength(pOut.Image, pOut.Latent, meanPathLength, randn);

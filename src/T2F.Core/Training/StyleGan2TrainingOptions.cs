@@ -6,6 +6,9 @@ public sealed record StyleGan2TrainingOptions
     /// <summary>Images per step.</summary>
     public int Batch { get; init; } = 16;
 
+    /// <summary>Micro-batches per step: gradients of Batch / GradientAccumulation images are accumulated (1: off).</summary>
+    public int GradientAccumulation { get; init; } = 1;
+
     /// <summary>Steps to train in total (a resumed run continues up to this).</summary>
     public long Steps { get; init; } = 800_000;
 

@@ -141,6 +141,44 @@ public class StyleGan2TrainerTests
     }
 
     [Fact]
+    public void GradientAccumulationTrainsDeterministicallyAndValidatesTheSplit()
+    {
+        using var data = Data();
+        string a = Directory.CreateTempSubdirectory("t2f-train").FullName;
+        string b = Directory.CreateTempSubdirectory("t2f-train").FullName;
+        try
+        {
+            var options = Options(3) with { Batch = 8, GradientAccumulation = 2 };
+            var reports = new List<TrainingProgress>();
+            using (var t = new StyleGan2Trainer(GConfig, DConfig, data, a, options))
+            {
+                t.Train(new SyncProgress(reports.Add));
+            }
+
+            Assert.Equal(3, reports.Count);
+            Assert.All(reports, r => Assert.True(double.IsFinite(r.Losses["d_loss"]) && double.IsFinite(r.Losses["g_loss"])));
+            Assert.Contains(reports, r => r.Losses.ContainsKey("r1"));
+            using (var t1 = new StyleGan2Trainer(GConfig, DConfig, data, b, options))
+            {
+                t1.Train();
+                using var t2 = new StyleGan2Trainer(GConfig, DConfig, data, a, options);
+                foreach (var (key, value) in State(t1))
+                {
+                    TensorAssert.Close(value, State(t2)[key], 0, 0, key);
+                }
+            }
+
+            Assert.Throws<ArgumentException>(() => new StyleGan2Trainer(GConfig, DConfig, data, b, Options(1) with { Batch = 8, GradientAccumulation = 3 }));
+            Assert.Throws<ArgumentException>(() => new StyleGan2Trainer(GConfig, DConfig, data, b, Options(1) with { Batch = 12, GradientAccumulation = 2 }));
+        }
+        finally
+        {
+            Directory.Delete(a, true);
+            Directory.Delete(b, true);
+        }
+    }
+
+    [Fact]
     public void ANonFiniteLossStopsTheRunNamingStepAndCheckpoint()
     {
         using var data = Data();
