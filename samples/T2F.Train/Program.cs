@@ -14,6 +14,7 @@ public static class Program
     private const string Usage = """
         Usage: T2F.Train gan --data DIR --run DIR [options]
                T2F.Train projector --data DIR --generator FILE --run DIR [options]
+               T2F.Train bundle --generator FILE --projector-run DIR --out DIR
           Trains a StyleGAN2 generator on a CelebA-layout folder (CelebA, CelebA-HQ or SynthFaces:
           make one with `dotnet run --project samples/T2F.Data -c Release -- render --count 10000 --size 64 --out DIR`).
           --data DIR        dataset folder (CelebA layout)
@@ -44,7 +45,7 @@ public static class Program
             return args.Length == 0 ? 2 : 0;
         }
 
-        if (args[0] is not ("gan" or "projector"))
+        if (args[0] is not ("gan" or "projector" or "bundle"))
         {
             Console.Error.WriteLine($"error: unknown verb '{args[0]}'.");
             Console.Error.WriteLine(Usage);
@@ -65,6 +66,11 @@ public static class Program
         if (args[0] == "projector")
         {
             return TrainProjector(o);
+        }
+
+        if (args[0] == "bundle")
+        {
+            return MakeBundle(o);
         }
 
         if (!o.TryGetValue("--data", out var dataDir) || !o.TryGetValue("--run", out var runDir))
@@ -165,6 +171,40 @@ public static class Program
         catch (Exception e) when (e is ArgumentException or IOException or TrainingDivergedException or T2F.Core.Checkpoints.StateDictMismatchException)
         {
             Console.Error.WriteLine();
+            Console.Error.WriteLine($"error: {e.Message}");
+            return 1;
+        }
+    }
+
+    /// <summary>Packs a generator and a trained projector (with MiniLM as the text encoder) into a model bundle.</summary>
+    private static int MakeBundle(Dictionary<string, string> o)
+    {
+        if (!o.TryGetValue("--generator", out var generatorPath) || !o.TryGetValue("--projector-run", out var runDir) || !o.TryGetValue("--out", out var outDir))
+        {
+            Console.Error.WriteLine("error: --generator FILE, --projector-run DIR and --out DIR are required.");
+            return 2;
+        }
+
+        try
+        {
+            var generator = StyleGan2Model.Load(generatorPath);
+            var content = T2F.Core.Checkpoints.SafeTensorsFile.Read(Path.Combine(runDir, ProjectorTrainer.CheckpointFile));
+            var config = T2F.Core.Projection.LatentProjectorConfig.FromJson(content.Metadata.GetValueOrDefault("projector") ?? throw new IOException($"{runDir}'s checkpoint has no projector configuration."));
+            var projector = new T2F.Core.Projection.MlpLatentProjector(config);
+            using (var scope = torch.NewDisposeScope())
+            {
+                var weights = content.Tensors.Where(p => p.Key.StartsWith("projector.", StringComparison.Ordinal))
+                    .ToDictionary(p => p.Key["projector.".Length..], p => T2F.Core.Checkpoints.TensorDataTorchExtensions.ToTensor(p.Value));
+                T2F.Core.Checkpoints.ModuleStateLoader.Load(projector, weights, runDir);
+            }
+
+            using var pipeline = new T2F.Core.Pipeline.TextToFacePipeline(T2F.Models.MiniLM.MiniLM.LoadEncoder(), projector, generator, T2F.Models.MiniLM.MiniLM.EncoderName, ownsEncoder: true);
+            pipeline.Save(outDir);
+            Console.WriteLine($"Wrote the model bundle {Path.GetFullPath(outDir)} ({generator.Resolution}x{generator.Resolution}, projector {config}).");
+            return 0;
+        }
+        catch (Exception e) when (e is ArgumentException or IOException or T2F.Core.Checkpoints.StateDictMismatchException)
+        {
             Console.Error.WriteLine($"error: {e.Message}");
             return 1;
         }

@@ -60,6 +60,26 @@ public static class MiniLM
         return BertTextEncoder.FromWeights(config, weights, tokenizer, options ?? DefaultOptions, $"{PackageId} {PackageVersion} {ModelResourceName}");
     }
 
+    /// <summary>The name <see cref="LoadPipeline"/> and model bundles use for this encoder.</summary>
+    public const string EncoderName = "all-MiniLM-L6-v2";
+
+    /// <summary>Loads a text-to-face model bundle whose projector was trained on all-MiniLM-L6-v2 embeddings.</summary>
+    /// <param name="folder">The bundle folder (model.json, projector.safetensors, generator.safetensors).</param>
+    /// <returns>The pipeline (dispose it).</returns>
+    public static T2F.Core.Pipeline.TextToFacePipeline LoadPipeline(string folder)
+    {
+        var encoder = LoadEncoder();
+        try
+        {
+            return T2F.Core.Pipeline.TextToFacePipeline.Load(folder, encoder);
+        }
+        catch
+        {
+            encoder.Dispose();
+            throw;
+        }
+    }
+
     /// <summary>The model's configuration: sizes read from the weights, 12 heads, exact GELU, LayerNorm eps 1e-12.</summary>
     /// <param name="weights">The weights with <c>BertModel</c> names.</param>
     /// <returns>The configuration.</returns>

@@ -12,6 +12,26 @@ namespace T2F.Core.Projection;
 /// <param name="Dropout">Dropout probability in training.</param>
 public sealed record LatentProjectorConfig(int EmbeddingSize, int StyleSize, int LatentCount, LatentSpace Space = LatentSpace.WPlus, int HiddenSize = 512, int Depth = 2, int NoiseSize = 0, bool LayerNorm = true, double Dropout = 0.0)
 {
+    /// <summary>The configuration as JSON (stored in checkpoints and bundles).</summary>
+    public string ToJson() => System.Text.Json.JsonSerializer.Serialize(this);
+
+    /// <summary>Reads <see cref="ToJson"/>'s output.</summary>
+    /// <param name="json">The JSON text.</param>
+    /// <exception cref="ArgumentException">The text is not a projector configuration.</exception>
+    public static LatentProjectorConfig FromJson(string json)
+    {
+        try
+        {
+            var config = System.Text.Json.JsonSerializer.Deserialize<LatentProjectorConfig>(json) ?? throw new ArgumentException("The projector configuration JSON is empty.");
+            config.Validate();
+            return config;
+        }
+        catch (System.Text.Json.JsonException e)
+        {
+            throw new ArgumentException($"Not a projector configuration: {e.Message}", nameof(json), e);
+        }
+    }
+
     /// <summary>Throws <see cref="ArgumentException"/> naming the first invalid setting.</summary>
     public void Validate()
     {

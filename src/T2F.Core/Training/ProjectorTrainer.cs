@@ -182,7 +182,7 @@ public sealed class ProjectorTrainer : IDisposable
             ["format"] = Format,
             ["step"] = Step.ToString(CultureInfo.InvariantCulture),
             ["optim_step"] = optimizer.StepCount.ToString(CultureInfo.InvariantCulture),
-            ["projector"] = projector.Config.ToString(),
+            ["projector"] = projector.Config.ToJson(),
         });
     }
 
@@ -272,9 +272,9 @@ public sealed class ProjectorTrainer : IDisposable
             throw new CheckpointFormatException($"{CheckpointPath} is not a T2F projector training checkpoint (format '{format ?? "none"}').");
         }
 
-        if (content.Metadata.GetValueOrDefault("projector") != projector.Config.ToString())
+        if (content.Metadata.GetValueOrDefault("projector") != projector.Config.ToJson())
         {
-            throw new ArgumentException($"{CheckpointPath} was made for projector {content.Metadata.GetValueOrDefault("projector")}, this run has {projector.Config}. Use a new run folder or the same projector settings.");
+            throw new ArgumentException($"{CheckpointPath} was made for projector {content.Metadata.GetValueOrDefault("projector")}, this run has {projector.Config.ToJson()}. Use a new run folder or the same projector settings.");
         }
 
         using var scope = torch.NewDisposeScope();

@@ -1,7 +1,6 @@
 using T2F.Core.Generation;
 using T2F.Core.Projection;
 using T2F.Core.Tests.TestSupport;
-using T2F.Core.Text;
 using T2F.Core.Training;
 using static TorchSharp.torch;
 using Xunit;
@@ -11,31 +10,6 @@ namespace T2F.Core.Tests.Training;
 public class ProjectorTrainerTests
 {
     private static readonly Dictionary<int, int> Channels = new() { [4] = 16, [8] = 12, [16] = 8 };
-
-    /// <summary>A deterministic stand-in for BERT: each caption hashes to a fixed random unit vector.</summary>
-    private sealed class HashTextEncoder(int size) : ITextEncoder
-    {
-        public int EmbeddingSize => size;
-
-        public Tensor Encode(IReadOnlyList<string> texts)
-        {
-            var values = new float[texts.Count * size];
-            for (int i = 0; i < texts.Count; i++)
-            {
-                var rng = new Random(texts[i].Aggregate(17, (h, c) => unchecked((h * 31) + c)));
-                for (int j = 0; j < size; j++)
-                {
-                    values[(i * size) + j] = (float)((rng.NextDouble() * 2) - 1);
-                }
-            }
-
-            return tensor(values, new long[] { texts.Count, size });
-        }
-
-        public void Dispose()
-        {
-        }
-    }
 
     private static (StyleGan2Generator G, CaptionedImageSource Data) Setup()
     {

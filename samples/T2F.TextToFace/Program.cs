@@ -1,0 +1,87 @@
+// Text in, faces out, from a model bundle (see `T2F.Train bundle`).
+//   dotnet run --project samples/T2F.TextToFace -c Release -- --model DIR --text "The woman has wavy blond hair and is smiling." --count 4 --out out/t2f
+using System.Diagnostics;
+using System.Globalization;
+using T2F.Core.Pipeline;
+
+namespace T2F.Samples.TextToFace;
+
+public static class Program
+{
+    private const string Usage = """
+        Usage: T2F.TextToFace --model DIR --text "description" [--text ...] [--count N] [--seed S] [--truncation T] [--out DIR]
+          --model       a model bundle folder (model.json, projector.safetensors, generator.safetensors)
+          --text        a face description; repeat for several
+          --count       faces per description (default 4)
+          --seed        seed (default 0)
+          --truncation  psi in (0, 1] (default 1)
+          --out         output folder (default out/t2f): one PNG per face and descriptions.txt
+        """;
+
+    public static int Main(string[] args)
+    {
+        string? model = null, output = "out/t2f";
+        var texts = new List<string>();
+        int count = 4;
+        long seed = 0;
+        float truncation = 1f;
+        try
+        {
+            for (int i = 0; i < args.Length; i++)
+            {
+                string Next() => i + 1 < args.Length ? args[++i] : throw new ArgumentException($"{args[i]} needs a value.");
+                switch (args[i])
+                {
+                    case "--model": model = Next(); break;
+                    case "--text": texts.Add(Next()); break;
+                    case "--count": count = int.Parse(Next(), CultureInfo.InvariantCulture); break;
+                    case "--seed": seed = long.Parse(Next(), CultureInfo.InvariantCulture); break;
+                    case "--truncation": truncation = float.Parse(Next(), CultureInfo.InvariantCulture); break;
+                    case "--out": output = Next(); break;
+                    case "--help" or "-h":
+                        Console.WriteLine(Usage);
+                        return 0;
+                    default: throw new ArgumentException($"unknown argument {args[i]}.");
+                }
+            }
+
+            if (model is null || texts.Count == 0)
+            {
+                throw new ArgumentException("--model DIR and at least one --text are required.");
+            }
+        }
+        catch (Exception e) when (e is ArgumentException or FormatException)
+        {
+            Console.Error.WriteLine($"error: {e.Message}");
+            Console.Error.WriteLine(Usage);
+            return 2;
+        }
+
+        try
+        {
+            using var pipeline = T2F.Models.MiniLM.MiniLM.LoadPipeline(model);
+            var clock = Stopwatch.StartNew();
+            var faces = pipeline.Generate(texts, new GenerationOptions { FacesPerDescription = count, Seed = seed, Truncation = truncation });
+            double ms = clock.Elapsed.TotalMilliseconds / faces.Count;
+            Directory.CreateDirectory(output);
+            var lines = new List<string>();
+            for (int i = 0; i < faces.Count; i++)
+            {
+                using var face = faces[i];
+                string file = Path.Combine(output, $"face{i / count:D3}_{face.Index:D2}.png");
+                face.SavePng(file);
+                lines.Add($"{Path.GetFileName(file)}\t{face.Description}");
+                Console.WriteLine($"  {file}: {face.Description}");
+            }
+
+            File.WriteAllLines(Path.Combine(output, "descriptions.txt"), lines);
+            Console.WriteLine($"{faces.Count} face(s) at {pipeline.Resolution}x{pipeline.Resolution}, {ms:F0} ms per face (text encoding included, loading excluded).");
+            return 0;
+        }
+        catch (Exception e) when (e is ArgumentException or IOException or T2F.Core.Checkpoints.StateDictMismatchException)
+        {
+            Console.Error.WriteLine($"error: {e.Message}");
+            return 1;
+        }
+    }
+}
