@@ -30,6 +30,7 @@ public static class Program
           --seed N          seed (default 0)
           --checkpoint-every N / --sample-every N / --log-every N (defaults 500 / 500 / 10)
           --threads K       libtorch CPU threads
+          --device D        cpu (default), cuda or cuda:N (needs a CUDA build of libtorch)
         projector: trains the paper's text-to-latent projector (frozen all-MiniLM-L6-v2 + frozen generator)
           --generator FILE  generator checkpoint (a gan run's checkpoint.safetensors, a rosinality .pt, ...)
           --space S         z | w | wplus (default wplus)
@@ -97,6 +98,7 @@ public static class Program
         {
             Batch = Int("--batch", 8),
             GradientAccumulation = Int("--accumulate", 1),
+            Device = o.GetValueOrDefault("--device", "cpu"),
             Steps = Int("--steps", 10_000),
             LearningRate = o.TryGetValue("--lr", out var lr) ? double.Parse(lr, CultureInfo.InvariantCulture) : 0.002,
             Seed = Int("--seed", 0),
@@ -159,6 +161,7 @@ public static class Program
                 CheckpointEvery = Int("--checkpoint-every", 500),
                 SampleEvery = Int("--sample-every", 500),
                 LogEvery = Int("--log-every", 10),
+                Device = o.GetValueOrDefault("--device", "cpu"),
             };
             using var trainer = new ProjectorTrainer(projector, generator.Generator, encoder, new FaceDatasetProjectorSource(dataset, options.Seed), runDir, options);
             Console.WriteLine($"{dataset.Count} captioned images at {generator.Resolution}x{generator.Resolution}; projector {config}; run folder {trainer.RunFolder}{(trainer.Step > 0 ? $", resuming at step {trainer.Step}" : string.Empty)}.");

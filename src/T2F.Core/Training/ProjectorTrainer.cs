@@ -32,6 +32,7 @@ public sealed class ProjectorTrainer : IDisposable
     private readonly AdamOptimizer optimizer;
     private readonly Dictionary<string, float[]> embeddingCache = new(StringComparer.Ordinal);
     private readonly Tensor meanW;
+    private readonly Device device;
 
     /// <summary>Creates the trainer; resumes from the run folder's checkpoint when there is one.</summary>
     /// <param name="projector">The projector to train (its w_avg should be the generator's mean w).</param>
@@ -49,6 +50,7 @@ public sealed class ProjectorTrainer : IDisposable
         ArgumentNullException.ThrowIfNull(data);
         ArgumentException.ThrowIfNullOrEmpty(runFolder);
         Options = options ?? new ProjectorTrainingOptions();
+        device = TrainingDevice.Parse(Options.Device);
         if (encoder.EmbeddingSize != projector.EmbeddingSize)
         {
             throw new ArgumentException($"The text encoder gives {encoder.EmbeddingSize}-d embeddings, the projector takes {projector.EmbeddingSize}; build the projector for this encoder.");
@@ -72,6 +74,8 @@ public sealed class ProjectorTrainer : IDisposable
         }
 
         generator.eval();
+        projector.to(device);
+        generator.to(device);
         meanW = projector.get_buffer("w_avg")!.detach().clone().DetachFromDisposeScope();
         optimizer = new AdamOptimizer(projector.named_parameters(), Options.LearningRate, 0.9, 0.999);
         if (File.Exists(CheckpointPath))
@@ -148,7 +152,8 @@ public sealed class ProjectorTrainer : IDisposable
         using var scope = torch.NewDisposeScope();
         using var noGrad = torch.no_grad();
         int n = Math.Min(8, Options.Batch);
-        var (images, captions) = data.GetBatch(0, n);
+        var (cpuImages, captions) = data.GetBatch(0, n);
+        var images = cpuImages.to(device);
         projector.eval();
         var generated = Render(captions, 0);
         projector.train();
@@ -165,7 +170,8 @@ public sealed class ProjectorTrainer : IDisposable
         using var scope = torch.NewDisposeScope();
         using var noGrad = torch.no_grad();
         projector.eval();
-        var (images, captions) = data.GetBatch(step, batchSize);
+        var (cpuImages, captions) = data.GetBatch(step, batchSize);
+        var images = cpuImages.to(device);
         var generated = Render(captions, step);
         projector.train();
         return (generated - images).abs().mean().item<float>();
@@ -196,7 +202,8 @@ public sealed class ProjectorTrainer : IDisposable
     private Dictionary<string, double> TrainStep(long step)
     {
         using var scope = torch.NewDisposeScope();
-        var (images, captions) = data.GetBatch(step, Options.Batch);
+        var (cpuImages, captions) = data.GetBatch(step, Options.Batch);
+        var images = cpuImages.to(device);
         var generated = Render(captions, step, out var latent);
         var l1 = (generated - images).abs().mean();
         var l2 = (generated - images).square().mean();
@@ -232,7 +239,7 @@ public sealed class ProjectorTrainer : IDisposable
         if (projector.NoiseSize > 0)
         {
             using var gen = new torch.Generator(DeterministicRandom.Derive(Options.Seed, step, 7) & 0x7fffffffffffUL);
-            noise = torch.randn(new long[] { captions.Count, projector.NoiseSize }, generator: gen);
+            noise = torch.randn(new long[] { captions.Count, projector.NoiseSize }, generator: gen).to(device);
         }
 
         latent = projector.Project(embeddings, noise);
@@ -261,7 +268,7 @@ public sealed class ProjectorTrainer : IDisposable
         }
 
         var flat = captions.SelectMany(c => embeddingCache[c]).ToArray();
-        return torch.tensor(flat, new long[] { captions.Count, encoder.EmbeddingSize });
+        return torch.tensor(flat, new long[] { captions.Count, encoder.EmbeddingSize }).to(device);
     }
 
     private void Resume()

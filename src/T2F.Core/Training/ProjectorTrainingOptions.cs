@@ -24,6 +24,9 @@ public sealed record ProjectorTrainingOptions
     /// <summary>Weight of the latent regulariser mean((w - w_avg)^2), keeping outputs near the W distribution.</summary>
     public double LatentWeight { get; init; } = 1e-3;
 
+    /// <summary>Device to train on: <c>cpu</c> (default), <c>cuda</c> or <c>cuda:N</c> (needs a CUDA build of libtorch).</summary>
+    public string Device { get; init; } = "cpu";
+
     /// <summary>Seed of the data order, caption choice, projector noise and generator noise.</summary>
     public long Seed { get; init; }
 

@@ -25,6 +25,7 @@ public sealed class StyleGan2Trainer : IDisposable
     private const string Format = "t2f-stylegan2-train/1";
 
     private readonly ITrainingImageSource data;
+    private readonly Device device;
     private readonly AdamOptimizer gOptim;
     private readonly AdamOptimizer dOptim;
     private double meanPathLength;
@@ -42,6 +43,7 @@ public sealed class StyleGan2Trainer : IDisposable
         ArgumentNullException.ThrowIfNull(data);
         ArgumentException.ThrowIfNullOrEmpty(runFolder);
         Options = options ?? new StyleGan2TrainingOptions();
+        device = TrainingDevice.Parse(Options.Device);
         if (data.Resolution != generatorConfig.Size || discriminatorConfig.Size != generatorConfig.Size)
         {
             throw new ArgumentException($"Resolutions differ: data {data.Resolution}, generator {generatorConfig.Size}, discriminator {discriminatorConfig.Size}.");
@@ -65,6 +67,9 @@ public sealed class StyleGan2Trainer : IDisposable
         Generator = new StyleGan2Generator(generatorConfig);
         Discriminator = new StyleGan2Discriminator(discriminatorConfig);
         GeneratorEma = new StyleGan2Generator(generatorConfig);
+        Generator.to(device);
+        Discriminator.to(device);
+        GeneratorEma.to(device);
         CopyParameters(Generator, GeneratorEma);
         GeneratorEma.eval();
 
@@ -195,7 +200,7 @@ public sealed class StyleGan2Trainer : IDisposable
         using var scope = torch.NewDisposeScope();
         int batch = Options.Batch;
         using var gen = new torch.Generator(Mix(step, 1));
-        var real = Augment(data.GetBatch(step, batch), gen);
+        var real = Augment(data.GetBatch(step, batch).to(device), gen);
         // r1 and path appear only on the steps that compute them (lazy regularisation).
         var result = new Dictionary<string, double>();
 
@@ -269,7 +274,7 @@ public sealed class StyleGan2Trainer : IDisposable
         {
             int pathBatch = Math.Max(1, micro / Options.PathBatchShrink);
             var pOut = Generator.Generate(MixingNoise(pathBatch, gen), new GenerateOptions { Seed = (long)Mix(step, 4), InjectIndex = InjectIndex(gen) });
-            var randn = torch.randn(pOut.Image.shape, generator: gen);
+            var randn = torch.randn(pOut.Image.shape, generator: gen).to(device);
             var path = StyleGan2Losses.PathLength(pOut.Image, pOut.Latent, meanPathLength, randn);
             gOptim.ZeroGrad();
             ((Options.PathRegularize * Options.GRegEvery * path.Penalty) + (0 * pOut.Image[0, 0, 0, 0])).backward();
@@ -288,8 +293,8 @@ public sealed class StyleGan2Trainer : IDisposable
     {
         int styleDim = Generator.Config.StyleDim;
         bool mix = Options.Mixing > 0 && torch.rand(1, generator: gen).item<float>() < Options.Mixing;
-        var z1 = torch.randn(new long[] { batch, styleDim }, generator: gen);
-        return mix ? new[] { z1, torch.randn(new long[] { batch, styleDim }, generator: gen) } : new[] { z1 };
+        var z1 = torch.randn(new long[] { batch, styleDim }, generator: gen).to(device);
+        return mix ? new[] { z1, torch.randn(new long[] { batch, styleDim }, generator: gen).to(device) } : new[] { z1 };
     }
 
     private int InjectIndex(torch.Generator gen)
@@ -302,7 +307,7 @@ public sealed class StyleGan2Trainer : IDisposable
             return real;
         }
 
-        var flip = torch.rand(new long[] { real.shape[0] }, generator: gen) < 0.5;
+        var flip = (torch.rand(new long[] { real.shape[0] }, generator: gen) < 0.5).to(device);
         return torch.where(flip.view(-1, 1, 1, 1), real.flip(3), real);
     }
 
@@ -402,7 +407,7 @@ public sealed class StyleGan2Trainer : IDisposable
         using var noGrad = torch.no_grad();
         using var gen = new torch.Generator((ulong)(Options.Seed & 0x7fffffff));
         int n = Math.Min(16, Math.Max(4, Options.Batch));
-        var z = torch.randn(new long[] { n, Generator.Config.StyleDim }, generator: gen);
+        var z = torch.randn(new long[] { n, Generator.Config.StyleDim }, generator: gen).to(device);
         var images = GeneratorEma.Generate(new[] { z }, new GenerateOptions { Noise = NoiseMode.Constant }).Image;
         ImageTensor.SavePng(ImageTensor.Grid(images), Path.Combine(RunFolder, "samples", $"step{Step:D7}.png"));
     }

@@ -39,6 +39,9 @@ public sealed record StyleGan2TrainingOptions
     /// <summary>Random horizontal flips of real images.</summary>
     public bool XFlip { get; init; } = true;
 
+    /// <summary>Device to train on: <c>cpu</c> (default), <c>cuda</c> or <c>cuda:N</c> (needs a CUDA build of libtorch).</summary>
+    public string Device { get; init; } = "cpu";
+
     /// <summary>Seed of everything random in the run.</summary>
     public long Seed { get; init; }
 

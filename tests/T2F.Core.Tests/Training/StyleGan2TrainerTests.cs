@@ -179,6 +179,19 @@ public class StyleGan2TrainerTests
     }
 
     [Fact]
+    public void DevicesAreCheckedUpFront()
+    {
+        Assert.Equal(TorchSharp.DeviceType.CPU, TrainingDevice.Parse("cpu").type);
+        Assert.Contains("cpu, cuda or cuda:N", Assert.Throws<ArgumentException>(() => TrainingDevice.Parse("tpu")).Message);
+        if (!TorchSharp.torch.cuda.is_available())
+        {
+            using var data = Data();
+            var ex = Assert.Throws<ArgumentException>(() => new StyleGan2Trainer(GConfig, DConfig, data, Path.Combine(Path.GetTempPath(), "t2f-never-" + Guid.NewGuid()), Options(1) with { Device = "cuda" }));
+            Assert.Contains("no CUDA", ex.Message);
+        }
+    }
+
+    [Fact]
     public void ANonFiniteLossStopsTheRunNamingStepAndCheckpoint()
     {
         using var data = Data();
