@@ -8,7 +8,7 @@ using static TorchSharp.torch.nn;
 namespace T2F.Core.Metrics.Perceptual;
 
 /// <summary>
-/// The ImageNet ResNet-18 of ML.NET's DnnImageFeaturizer (NuGet Microsoft.ML.DnnImageFeaturizer.ResNet18: a CNTK model
+/// The ImageNet ResNet-18 (as shipped: 2, 2, 2 and 3 basic blocks, see <see cref="BlockCounts"/>) of ML.NET's DnnImageFeaturizer (NuGet Microsoft.ML.DnnImageFeaturizer.ResNet18: a CNTK model
 /// exported to ONNX, <c>ResNet18.onnx</c>, with its preprocessing graph <c>ResNetPreprocess.onnx</c>) as a frozen
 /// perceptual network, with torchvision's module names. Built from the ONNX initializers by
 /// <see cref="FromOnnx"/>; <c>T2F.Models.ResNet18</c> ships the files.
@@ -25,6 +25,12 @@ public sealed class ResNet18PerceptualNet : Module<Tensor, Tensor>, IPerceptualN
     public const int NativeSize = 224;
 
     private static readonly string[] Names = { "layer1", "layer2", "layer3", "layer4" };
+
+    /// <summary>
+    /// Basic blocks per stage in the shipped graph: 2, 2, 2 and 3. The CNTK model has one more 512-wide block than
+    /// torchvision's resnet18 (2, 2, 2, 2): 18 3x3 convs, 15,897,152 parameters.
+    /// </summary>
+    public static IReadOnlyList<int> BlockCounts { get; } = new[] { 2, 2, 2, 3 };
 
     private static readonly HashSet<string> SupportedOps = new(StringComparer.Ordinal)
     {
@@ -45,10 +51,10 @@ public sealed class ResNet18PerceptualNet : Module<Tensor, Tensor>, IPerceptualN
     {
         conv1 = nn.Conv2d(3, 64, 7, stride: 2, padding: 0L, bias: false);
         bn1 = nn.BatchNorm2d(64, eps: 1e-5);
-        layer1 = Stage(64, 64, 1);
-        layer2 = Stage(64, 128, 2);
-        layer3 = Stage(128, 256, 2);
-        layer4 = Stage(256, 512, 2);
+        layer1 = Stage(64, 64, 1, BlockCounts[0]);
+        layer2 = Stage(64, 128, 2, BlockCounts[1]);
+        layer3 = Stage(128, 256, 2, BlockCounts[2]);
+        layer4 = Stage(256, 512, 2, BlockCounts[3]);
         mean_image = torch.zeros(1, 3, NativeSize, NativeSize);
         RegisterComponents();
         ModuleLifetime.DetachFromDisposeScopes(this);
@@ -132,15 +138,17 @@ public sealed class ResNet18PerceptualNet : Module<Tensor, Tensor>, IPerceptualN
             (w.Shape[2] == 1 ? shortcuts : main).Add((conv, bn));
         }
 
-        if (main.Count != 17 || shortcuts.Count != 3)
+        int expectedMain = 1 + (2 * BlockCounts.Sum());
+        if (main.Count != expectedMain || shortcuts.Count != 3)
         {
-            throw new CheckpointFormatException($"{sourceName}: a ResNet-18 has 17 3x3/7x7 convs and 3 1x1 shortcut convs; this graph has {main.Count} and {shortcuts.Count}.");
+            throw new CheckpointFormatException($"{sourceName}: the package's ResNet-18 has {expectedMain} 3x3/7x7 convs and 3 1x1 shortcut convs; this graph has {main.Count} and {shortcuts.Count}.");
         }
 
         var names = new List<(string Conv, string Bn)> { ("conv1", "bn1") };
-        foreach (string layer in Names)
+        for (int stage = 0; stage < Names.Length; stage++)
         {
-            for (int block = 0; block < 2; block++)
+            string layer = Names[stage];
+            for (int block = 0; block < BlockCounts[stage]; block++)
             {
                 names.Add(($"{layer}.{block}.conv1", $"{layer}.{block}.bn1"));
                 names.Add(($"{layer}.{block}.conv2", $"{layer}.{block}.bn2"));
@@ -246,8 +254,16 @@ public sealed class ResNet18PerceptualNet : Module<Tensor, Tensor>, IPerceptualN
         return new[] { l1.MoveToOuterDisposeScope(), l2.MoveToOuterDisposeScope(), l3.MoveToOuterDisposeScope(), l4.MoveToOuterDisposeScope() };
     }
 
-    private static Sequential Stage(int inChannels, int outChannels, int stride) =>
-        nn.Sequential(("0", new ResNetBasicBlock(inChannels, outChannels, stride)), ("1", new ResNetBasicBlock(outChannels, outChannels, 1)));
+    private static Sequential Stage(int inChannels, int outChannels, int stride, int blocks)
+    {
+        var modules = new List<(string, Module<Tensor, Tensor>)> { ("0", new ResNetBasicBlock(inChannels, outChannels, stride)) };
+        for (int i = 1; i < blocks; i++)
+        {
+            modules.Add((i.ToString(System.Globalization.CultureInfo.InvariantCulture), new ResNetBasicBlock(outChannels, outChannels, 1)));
+        }
+
+        return nn.Sequential(modules);
+    }
 
     private static TensorData Initializer(OnnxModel model, string name, string sourceName) =>
         model.Initializers.TryGetValue(name, out var t) ? t : throw new CheckpointFormatException($"{sourceName}: {name} is not an initializer.");
