@@ -4,6 +4,7 @@
 using System.Globalization;
 using T2F.Core.Data;
 using T2F.Core.Generation;
+using T2F.Core.Metrics.Perceptual;
 using T2F.Core.Training;
 using TorchSharp;
 
@@ -36,6 +37,10 @@ public static class Program
           --space S         z | w | wplus (default wplus)
           --hidden N / --depth N / --noise N   projector MLP (defaults 512 / 2 / 0)
           --batch N / --steps N / --lr X / --seed N / --checkpoint-every N / --sample-every N / --log-every N
+          --perceptual SPEC perceptual loss: vgg16:FILE (torchvision vgg16-397923af.pth) or resnet18 (ML.NET's
+                            ImageNet ResNet-18, offline); images are resized to 224 (vgg16:FILE:SIZE, resnet18:SIZE
+                            to change it); default none
+          --perceptual-weight X  its weight (default 1)
         """;
 
     public static int Main(string[] args)
@@ -162,8 +167,15 @@ public static class Program
                 SampleEvery = Int("--sample-every", 500),
                 LogEvery = Int("--log-every", 10),
                 Device = o.GetValueOrDefault("--device", "cpu"),
+                PerceptualWeight = o.TryGetValue("--perceptual-weight", out var pw) ? double.Parse(pw, CultureInfo.InvariantCulture) : 1.0,
             };
-            using var trainer = new ProjectorTrainer(projector, generator.Generator, encoder, new FaceDatasetProjectorSource(dataset, options.Seed), runDir, options);
+            using var perceptual = o.TryGetValue("--perceptual", out var spec) ? CreatePerceptual(spec) : null;
+            if (perceptual is not null)
+            {
+                Console.WriteLine($"Perceptual loss: {perceptual.Name}, weight {options.PerceptualWeight.ToString(CultureInfo.InvariantCulture)}.");
+            }
+
+            using var trainer = new ProjectorTrainer(projector, generator.Generator, encoder, new FaceDatasetProjectorSource(dataset, options.Seed), runDir, options, perceptual);
             Console.WriteLine($"{dataset.Count} captioned images at {generator.Resolution}x{generator.Resolution}; projector {config}; run folder {trainer.RunFolder}{(trainer.Step > 0 ? $", resuming at step {trainer.Step}" : string.Empty)}.");
             using var cts = CancelOnCtrlC();
             trainer.Train(new ProgressBar(), cts.Token);
@@ -211,6 +223,34 @@ public static class Program
             Console.Error.WriteLine($"error: {e.Message}");
             return 1;
         }
+    }
+
+    /// <summary>The perceptual network of <c>--perceptual vgg16:FILE[:SIZE]</c> or <c>--perceptual resnet18[:SIZE]</c>.</summary>
+    private static PerceptualFeatureExtractor CreatePerceptual(string spec)
+    {
+        static int Size(string text) => int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out int size) && size > 0
+            ? size
+            : throw new ArgumentException($"--perceptual: '{text}' is not a positive image size.");
+        if (spec == "resnet18" || spec.StartsWith("resnet18:", StringComparison.Ordinal))
+        {
+            return T2F.Models.ResNet18.ResNet18Models.CreateFeatureExtractor(spec.Length > 9 ? Size(spec[9..]) : 224);
+        }
+
+        if (spec.StartsWith("vgg16:", StringComparison.Ordinal) && spec.Length > 6)
+        {
+            string rest = spec[6..];
+            int colon = rest.LastIndexOf(':');
+            int size = 224;
+            if (colon > 0 && int.TryParse(rest[(colon + 1)..], NumberStyles.None, CultureInfo.InvariantCulture, out _))
+            {
+                size = Size(rest[(colon + 1)..]);
+                rest = rest[..colon];
+            }
+
+            return new PerceptualFeatureExtractor(Vgg16PerceptualNet.Load(rest), size);
+        }
+
+        throw new ArgumentException($"--perceptual must be vgg16:FILE or resnet18, not '{spec}'.");
     }
 
     /// <summary>Ctrl+C stops training after the current step; the trainer then writes a checkpoint.</summary>
