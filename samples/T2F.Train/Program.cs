@@ -41,6 +41,7 @@ public static class Program
                             ImageNet ResNet-18, offline); images are resized to 224 (vgg16:FILE:SIZE, resnet18:SIZE
                             to change it); default none
           --perceptual-weight X  its weight (default 1)
+          --adversarial X   weight of the text-conditioned (projection) discriminator term (default 0: off)
         """;
 
     public static int Main(string[] args)
@@ -168,6 +169,7 @@ public static class Program
                 LogEvery = Int("--log-every", 10),
                 Device = o.GetValueOrDefault("--device", "cpu"),
                 PerceptualWeight = o.TryGetValue("--perceptual-weight", out var pw) ? double.Parse(pw, CultureInfo.InvariantCulture) : 1.0,
+                AdversarialWeight = o.TryGetValue("--adversarial", out var aw) ? double.Parse(aw, CultureInfo.InvariantCulture) : 0.0,
             };
             using var perceptual = o.TryGetValue("--perceptual", out var spec) ? CreatePerceptual(spec) : null;
             if (perceptual is not null)

@@ -14,6 +14,8 @@ public sealed class StyleGan2Discriminator : Module<Tensor, Tensor>
     private readonly ModuleList<Module<Tensor, Tensor>> convs;
     private readonly ConvLayer final_conv;
     private readonly Sequential final_linear;
+    private readonly EqualLinear featureLinear;
+    private readonly EqualLinear logitLinear;
 
     /// <summary>Builds a discriminator with the reference's random initialisation.</summary>
     /// <param name="config">Architecture.</param>
@@ -33,9 +35,9 @@ public sealed class StyleGan2Discriminator : Module<Tensor, Tensor>
         }
 
         final_conv = new ConvLayer(ch[4] + 1, ch[4], 3, blurTaps: taps);
-        final_linear = Sequential(
-            ("0", new EqualLinear(ch[4] * 4 * 4, ch[4], activation: true)),
-            ("1", new EqualLinear(ch[4], 1)));
+        featureLinear = new EqualLinear(ch[4] * 4 * 4, ch[4], activation: true);
+        logitLinear = new EqualLinear(ch[4], 1);
+        final_linear = Sequential(("0", featureLinear), ("1", logitLinear));
         register_module("convs", convs);
         register_module("final_conv", final_conv);
         register_module("final_linear", final_linear);
@@ -48,11 +50,19 @@ public sealed class StyleGan2Discriminator : Module<Tensor, Tensor>
     /// <summary>Scores images: [B, 3, Size, Size] -> logits [B, 1]. B must be divisible by min(B, StddevGroup).</summary>
     /// <param name="input">Images in [-1, 1].</param>
     public override Tensor forward(Tensor input)
+        => ModuleTrace.Report(this, logitLinear.forward(Features(input)), "final_linear");
+
+    /// <summary>
+    /// The penultimate features [B, C4] (the output of <c>final_linear.0</c>), on which the logit is a linear
+    /// function; a projection discriminator adds a text term to them.
+    /// </summary>
+    /// <param name="input">Images in [-1, 1].</param>
+    public Tensor Features(Tensor input)
     {
-        TensorShapes.Expect(input, 4, "StyleGan2Discriminator input", $"[B, 3, {Config.Size}, {Config.Size}]");
+        TensorShapes.Expect(input, 4, "Discriminator input", $"[B, 3, {Config.Size}, {Config.Size}]");
         if (input.shape[1] != 3 || input.shape[2] != Config.Size || input.shape[3] != Config.Size)
         {
-            throw new ArgumentException($"StyleGan2Discriminator input: expected [B, 3, {Config.Size}, {Config.Size}], got {TensorShapes.Format(input)}.", nameof(input));
+            throw new ArgumentException($"Discriminator input: expected [B, 3, {Config.Size}, {Config.Size}], got {TensorShapes.Format(input)}.", nameof(input));
         }
 
         var x = input;
@@ -63,9 +73,12 @@ public sealed class StyleGan2Discriminator : Module<Tensor, Tensor>
 
         x = ModuleTrace.Report(this, MinibatchStddev(x), "final_conv.input");
         x = final_conv.forward(x);
-        x = x.reshape(x.shape[0], -1);
-        return ModuleTrace.Report(this, final_linear.forward(x), "final_linear");
+        return featureLinear.forward(x.reshape(x.shape[0], -1));
     }
+
+    /// <summary>The last linear (features -> logit), for projection discriminators.</summary>
+    /// <param name="features">[B, C4].</param>
+    public Tensor Logit(Tensor features) => logitLinear.forward(features);
 
     /// <summary>
     /// Appends the minibatch standard deviation as the last channel: samples b, b + B/G, b + 2B/G, ... form a group

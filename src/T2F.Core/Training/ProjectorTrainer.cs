@@ -33,6 +33,8 @@ public sealed class ProjectorTrainer : IDisposable
     private readonly Dictionary<string, float[]> embeddingCache = new(StringComparer.Ordinal);
     private readonly Tensor meanW;
     private readonly Device device;
+    private readonly ProjectionDiscriminator? discriminator;
+    private readonly AdamOptimizer? discriminatorOptimizer;
 
     /// <summary>Creates the trainer; resumes from the run folder's checkpoint when there is one.</summary>
     /// <param name="projector">The projector to train (its w_avg should be the generator's mean w).</param>
@@ -78,6 +80,15 @@ public sealed class ProjectorTrainer : IDisposable
         generator.to(device);
         meanW = projector.get_buffer("w_avg")!.detach().clone().DetachFromDisposeScope();
         optimizer = new AdamOptimizer(projector.named_parameters(), Options.LearningRate, 0.9, 0.999);
+        if (Options.AdversarialWeight > 0)
+        {
+            // The trunk mirrors the generator's widths; Adam as in StyleGAN2 (beta1 0, beta2 0.99).
+            torch.manual_seed(Options.Seed);
+            discriminator = new ProjectionDiscriminator(new DiscriminatorConfig(generator.Config.Size, generator.Config.Channels, generator.Config.BlurTaps), encoder.EmbeddingSize);
+            discriminator.to(device);
+            discriminatorOptimizer = new AdamOptimizer(discriminator.named_parameters(), 0.002, 0, 0.99);
+        }
+
         if (File.Exists(CheckpointPath))
         {
             Resume();
@@ -108,7 +119,7 @@ public sealed class ProjectorTrainer : IDisposable
         using var csv = new StreamWriter(Path.Combine(RunFolder, "projector-losses.csv"), append: Step > 0);
         if (Step == 0)
         {
-            csv.WriteLine("step,loss,l1,l2,perceptual,latent,images_per_s");
+            csv.WriteLine("step,loss,l1,l2,perceptual,latent,adversarial,d_loss,images_per_s");
         }
 
         while (Step < Options.Steps)
@@ -129,7 +140,7 @@ public sealed class ProjectorTrainer : IDisposable
             double rate = (Step - start) * Options.Batch / Math.Max(1e-9, clock.Elapsed.TotalSeconds);
             if (Step % Options.LogEvery == 0 || Step == Options.Steps)
             {
-                csv.WriteLine(string.Join(",", new[] { Step.ToString(CultureInfo.InvariantCulture) }.Concat(new[] { "loss", "l1", "l2", "perceptual", "latent" }.Select(k => losses[k].ToString("R", CultureInfo.InvariantCulture))).Append(rate.ToString("F2", CultureInfo.InvariantCulture))));
+                csv.WriteLine(string.Join(",", new[] { Step.ToString(CultureInfo.InvariantCulture) }.Concat(new[] { "loss", "l1", "l2", "perceptual", "latent", "adversarial", "d_loss" }.Select(k => losses[k].ToString("R", CultureInfo.InvariantCulture))).Append(rate.ToString("F2", CultureInfo.InvariantCulture))));
                 csv.Flush();
                 progress?.Report(new TrainingProgress(Step, Options.Steps, rate, losses, TimeSpan.FromSeconds((Options.Steps - Step) * Options.Batch / Math.Max(1e-9, rate))));
             }
@@ -183,11 +194,19 @@ public sealed class ProjectorTrainer : IDisposable
         var tensors = projector.state_dict().Select(p => new KeyValuePair<string, TensorData>("projector." + p.Key, p.Value.ToTensorData()))
             .Concat(optimizer.StateTensors().Select(p => new KeyValuePair<string, TensorData>("optim." + p.Key, p.Value.ToTensorData())))
             .ToList();
+        if (discriminator is not null)
+        {
+            tensors.AddRange(discriminator.state_dict().Select(p => new KeyValuePair<string, TensorData>("disc." + p.Key, p.Value.ToTensorData())));
+            tensors.AddRange(discriminatorOptimizer!.StateTensors().Select(p => new KeyValuePair<string, TensorData>("disc_optim." + p.Key, p.Value.ToTensorData())));
+        }
+
         SafeTensorsFile.Write(CheckpointPath, tensors, new Dictionary<string, string>
         {
             ["format"] = Format,
             ["step"] = Step.ToString(CultureInfo.InvariantCulture),
             ["optim_step"] = optimizer.StepCount.ToString(CultureInfo.InvariantCulture),
+            ["disc_optim_step"] = (discriminatorOptimizer?.StepCount ?? 0).ToString(CultureInfo.InvariantCulture),
+            ["adversarial"] = (discriminator is not null).ToString(CultureInfo.InvariantCulture),
             ["projector"] = projector.Config.ToJson(),
         });
     }
@@ -196,6 +215,8 @@ public sealed class ProjectorTrainer : IDisposable
     public void Dispose()
     {
         optimizer.Dispose();
+        discriminatorOptimizer?.Dispose();
+        discriminator?.Dispose();
         meanW.Dispose();
     }
 
@@ -209,6 +230,32 @@ public sealed class ProjectorTrainer : IDisposable
         var l2 = (generated - images).square().mean();
         var latentReg = (latent - meanW).square().mean();
         var loss = (Options.L1Weight * l1) + (Options.L2Weight * l2) + (Options.LatentWeight * latentReg);
+        double adversarialValue = 0, discriminatorValue = 0;
+        if (discriminator is not null)
+        {
+            var text = Embed(captions);
+
+            // Discriminator step: real (image, its description) against generated (face, the same description).
+            foreach (var p in discriminator.parameters())
+            {
+                p.requires_grad = true;
+            }
+
+            var dLoss = StyleGan2Losses.DiscriminatorLogistic(discriminator.forward(images, text), discriminator.forward(generated.detach(), text));
+            discriminatorOptimizer!.ZeroGrad();
+            dLoss.backward();
+            discriminatorOptimizer.Step();
+            discriminatorValue = dLoss.item<float>();
+            foreach (var p in discriminator.parameters())
+            {
+                p.requires_grad = false;
+            }
+
+            var adversarial = StyleGan2Losses.GeneratorNonSaturating(discriminator.forward(generated, text));
+            loss = loss + (Options.AdversarialWeight * adversarial);
+            adversarialValue = adversarial.item<float>();
+        }
+
         double perceptualValue = 0;
         if (perceptual is not null && Options.PerceptualWeight > 0)
         {
@@ -227,6 +274,8 @@ public sealed class ProjectorTrainer : IDisposable
             ["l2"] = l2.item<float>(),
             ["perceptual"] = perceptualValue,
             ["latent"] = latentReg.item<float>(),
+            ["adversarial"] = adversarialValue,
+            ["d_loss"] = discriminatorValue,
         };
     }
 
@@ -288,6 +337,17 @@ public sealed class ProjectorTrainer : IDisposable
         Dictionary<string, Tensor> Part(string prefix) => content.Tensors.Where(p => p.Key.StartsWith(prefix, StringComparison.Ordinal)).ToDictionary(p => p.Key[prefix.Length..], p => p.Value.ToTensor());
         ModuleStateLoader.Load(projector, Part("projector."), CheckpointPath);
         optimizer.Load(Part("optim."), long.Parse(content.Metadata["optim_step"], CultureInfo.InvariantCulture));
+        bool savedAdversarial = content.Metadata.GetValueOrDefault("adversarial") == bool.TrueString;
+        if (savedAdversarial != (discriminator is not null))
+        {
+            throw new ArgumentException($"{CheckpointPath} was trained {(savedAdversarial ? "with" : "without")} the adversarial term; resume with the same AdversarialWeight setting (on or off) or use a new run folder.");
+        }
+
+        if (discriminator is not null)
+        {
+            ModuleStateLoader.Load(discriminator, Part("disc."), CheckpointPath + " (disc)");
+            discriminatorOptimizer!.Load(Part("disc_optim."), long.Parse(content.Metadata["disc_optim_step"], CultureInfo.InvariantCulture));
+        }
         Step = long.Parse(content.Metadata["step"], CultureInfo.InvariantCulture);
     }
 }

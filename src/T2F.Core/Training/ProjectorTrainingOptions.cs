@@ -27,6 +27,12 @@ public sealed record ProjectorTrainingOptions
     /// <summary>Device to train on: <c>cpu</c> (default), <c>cuda</c> or <c>cuda:N</c> (needs a CUDA build of libtorch).</summary>
     public string Device { get; init; } = "cpu";
 
+    /// <summary>
+    /// Weight of the optional adversarial term (non-saturating loss of a text-conditioned
+    /// <see cref="Projection.ProjectionDiscriminator"/> trained alongside); 0 turns it off.
+    /// </summary>
+    public double AdversarialWeight { get; init; }
+
     /// <summary>Seed of the data order, caption choice, projector noise and generator noise.</summary>
     public long Seed { get; init; }
 

@@ -112,6 +112,62 @@ public class ProjectorTrainerTests
     }
 
     [Fact]
+    public void AdversarialTermTrainsAndResumesBitIdentically()
+    {
+        var (g, data) = Setup();
+        using (g)
+        using (data)
+        using (var encoder = new HashTextEncoder(32))
+        {
+            string a = Directory.CreateTempSubdirectory("t2f-proj").FullName;
+            string b = Directory.CreateTempSubdirectory("t2f-proj").FullName;
+            try
+            {
+                var options = new ProjectorTrainingOptions { Batch = 4, Steps = 4, CheckpointEvery = 1000, LogEvery = 1, Seed = 5, AdversarialWeight = 0.1 };
+                var reports = new List<TrainingProgress>();
+                using var p1 = Projector(g);
+                using (var t = new ProjectorTrainer(p1, g, encoder, data, a, options))
+                {
+                    t.Train(new Progress(reports.Add));
+                }
+
+                Assert.All(reports, r => Assert.True(r.Losses["d_loss"] > 0 && double.IsFinite(r.Losses["adversarial"])));
+                Assert.Contains(T2F.Core.Checkpoints.SafeTensorsFile.Read(Path.Combine(a, ProjectorTrainer.CheckpointFile)).Tensors.Keys, k => k.StartsWith("disc.d.", StringComparison.Ordinal));
+
+                using var p2 = Projector(g);
+                using (var t = new ProjectorTrainer(p2, g, encoder, data, b, options with { Steps = 2 }))
+                {
+                    t.Train();
+                }
+
+                using var p3 = Projector(g);
+                using (var t = new ProjectorTrainer(p3, g, encoder, data, b, options))
+                {
+                    t.Train();
+                }
+
+                foreach (var (key, value) in p1.state_dict())
+                {
+                    TensorAssert.Close(value, p3.state_dict()[key], 0, 0, key);
+                }
+
+                using var p4 = Projector(g);
+                Assert.Throws<ArgumentException>(() => new ProjectorTrainer(p4, g, encoder, data, b, options with { AdversarialWeight = 0 }));
+            }
+            finally
+            {
+                Directory.Delete(a, true);
+                Directory.Delete(b, true);
+            }
+        }
+    }
+
+    private sealed class Progress(Action<TrainingProgress> report) : IProgress<TrainingProgress>
+    {
+        public void Report(TrainingProgress value) => report(value);
+    }
+
+    [Fact]
     public void MismatchedEncoderIsRejected()
     {
         var (g, data) = Setup();
