@@ -56,7 +56,7 @@ public class AttributeClassifierTests
         var faces = Enumerable.Range(0, 200).Select(i => SynthFaceSampler.Sample(12345, i)).ToArray();
         var images = torch.stack(faces.Select(f => torch.tensor(SynthFaceRenderer.RenderRgb24(f, 64), [64, 64, 3]).permute(2, 0, 1).to(torch.float32) / 127.5 - 1).ToArray());
         var r = AttributeAccuracy.Compute(classifier, images, faces.Select(f => f.Attributes).ToArray());
-        Assert.True(r.Accuracy > 0.9, $"accuracy {r.Accuracy:P1}");
+        Assert.True(r.Accuracy > 0.88, $"accuracy {r.Accuracy:P1}");
         Assert.True(r.BalancedAccuracy > 0.8, $"balanced accuracy {r.BalancedAccuracy:P1}");
     }
 
