@@ -1,0 +1,49 @@
+using System.Text.Json;
+using T2F.Core.Data.SynthFaces;
+using Xunit;
+
+namespace T2F.Core.Tests.Samples;
+
+/// <summary>The evaluation sample end to end on a few SynthFaces: writes metrics.json, report.md and the sheet; same seed, same numbers.</summary>
+public class EvaluateSampleTests
+{
+    private static readonly string[] Keys = ["frechet_distance", "similarity", "fsd", "attribute_accuracy", "diversity"];
+
+    [Fact]
+    public void WritesMetricsReportAndSheetReproducibly()
+    {
+        string root = Directory.CreateTempSubdirectory("t2f-evaluate-sample").FullName;
+        try
+        {
+            string data = Path.Combine(root, "data");
+            SynthFacesWriter.Write(data, new SynthFacesOptions { Count = 40, Size = 64, Seed = 4, CaptionsPerImage = 1 });
+            string[] Args(string outDir) => ["--data", data, "--count", "4", "--out", outDir, "--diversity", "2", "--seed", "3"];
+            Assert.Equal(0, T2F.Samples.Evaluate.Program.Main(Args(Path.Combine(root, "a"))));
+            Assert.Equal(0, T2F.Samples.Evaluate.Program.Main(Args(Path.Combine(root, "b"))));
+            using var a = JsonDocument.Parse(File.ReadAllText(Path.Combine(root, "a", "metrics.json")));
+            using var b = JsonDocument.Parse(File.ReadAllText(Path.Combine(root, "b", "metrics.json")));
+            foreach (var key in Keys)
+            {
+                Assert.Equal(a.RootElement.GetProperty(key).GetDouble(), b.RootElement.GetProperty(key).GetDouble());
+                Assert.False(string.IsNullOrEmpty(a.RootElement.GetProperty(key + "_features").GetString()));
+            }
+
+            Assert.Equal(4, a.RootElement.GetProperty("count").GetInt32());
+            Assert.InRange(a.RootElement.GetProperty("attribute_accuracy").GetDouble(), 0.5, 1.0);
+            Assert.True(new FileInfo(Path.Combine(root, "a", "sheet.png")).Length > 0);
+            Assert.Contains("attribute accuracy", File.ReadAllText(Path.Combine(root, "a", "report.md")), StringComparison.Ordinal);
+        }
+        finally
+        {
+            Directory.Delete(root, true);
+        }
+    }
+
+    [Theory]
+    [InlineData(2, "--count", "4")]
+    [InlineData(2, "--data", "x", "--out", "y", "--bogus", "1")]
+    [InlineData(2, "train-attributes")]
+    [InlineData(1, "--data", "/nonexistent-t2f", "--out", "/tmp/t2f-never-written")]
+    public void BadArgumentsFailWithAnExitCode(int expected, params string[] args)
+        => Assert.Equal(expected, T2F.Samples.Evaluate.Program.Main(args));
+}
