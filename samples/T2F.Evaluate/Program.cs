@@ -28,7 +28,8 @@ public static class Program
           --data DIR        dataset folder (CelebA layout)
           --count N         faces to evaluate (default 100)
           --out OUTDIR      output folder
-          --model PATH      a StyleGAN2 generator checkpoint (.safetensors or .pt). It is UNCONDITIONAL: face i is
+          --model PATH      a text-to-face bundle folder (T2F.Train bundle): face i is generated from image i's first
+                            description. Or a StyleGAN2 generator checkpoint (.safetensors or .pt): UNCONDITIONAL, face i is
                             generated from seed+i, not from description i. Without --model the generator is the
                             SynthFaces oracle: each description's attributes rendered by the SynthFaces renderer with
                             new nuisance variables (a reference point, not a learned model). There is no trained
@@ -150,8 +151,13 @@ public static class Program
         }
 
         torch.manual_seed(seed);
-        using var model = o.TryGetValue("model", out var modelPath) ? StyleGan2Model.Load(modelPath) : null;
-        int size = model?.Resolution ?? Int(o, "size", 64, 16);
+        // --model: a text-to-face bundle folder (model.json: generates from each image's description), or an
+        // unconditional StyleGAN2 checkpoint (a baseline: face i from seed + i).
+        string? modelPath = o.GetValueOrDefault("model");
+        bool isBundle = modelPath is not null && File.Exists(Path.Combine(modelPath, "model.json"));
+        using var pipeline = isBundle ? T2F.Models.MiniLM.MiniLM.LoadPipeline(modelPath!) : null;
+        using var model = modelPath is not null && !isBundle ? StyleGan2Model.Load(modelPath) : null;
+        int size = pipeline?.Resolution ?? model?.Resolution ?? Int(o, "size", 64, 16);
         var dataset = FaceImageDataset.Open(data, new FaceDatasetOptions { Resolution = size, Partition = CelebAPartition.Test, Limit = count });
         if (dataset.Count < count)
         {
@@ -164,7 +170,9 @@ public static class Program
         }
 
         count = dataset.Count;
-        string generatorName = model is null
+        string generatorName = pipeline is not null
+            ? $"text-to-face bundle {Path.GetFileName(Path.GetFullPath(modelPath!).TrimEnd('/'))} (text encoder {pipeline.EncoderName}; face i generated from the first description of image i)"
+            : model is null
             ? $"SynthFaces oracle (renderer v{SynthFaceSampler.Version}: the described attributes rendered with new nuisance variables; not a learned model)"
             : $"StyleGAN2 {Path.GetFileName(modelPath)} (unconditional: face i from seed {seed}+i, not from its description)";
         Directory.CreateDirectory(Path.Combine(outDir, "generated"));
@@ -189,7 +197,7 @@ public static class Program
                 using var scope = torch.NewDisposeScope();
                 int n = Math.Min(batch, count - start);
                 var real = torch.stack(Enumerable.Range(start, n).Select(i => dataset.LoadImage(i)).ToArray());
-                var fake = Generate(model, dataset, Enumerable.Range(start, n).ToArray(), seed, 0, size);
+                var fake = Generate(pipeline, model, dataset, Enumerable.Range(start, n).ToArray(), seed, 0, size);
                 for (int i = 0; i < n; i++)
                 {
                     ImageTensor.SavePng(fake[i], Path.Combine(outDir, "generated", SynthFacesWriter.ImageFileName(start + i)));
@@ -205,7 +213,7 @@ public static class Program
             for (int g = 0; g < diversityGroups; g++)
             {
                 using var scope = torch.NewDisposeScope();
-                var faces = Generate(model, dataset, Enumerable.Repeat(g, k).ToArray(), seed, 1, size, variant: true);
+                var faces = Generate(pipeline, model, dataset, Enumerable.Repeat(g, k).ToArray(), seed, 1, size, variant: true);
                 groups.Add(identity.Extract(faces).MoveToOuterDisposeScope());
                 Bar(++step, totalSteps, clock.Elapsed, "diversity");
             }
@@ -234,8 +242,26 @@ public static class Program
 
     // Face i of a batch: the oracle renders its description's attributes with nuisance from (seed, stream, index); the
     // StyleGAN2 model draws it from seed + index (+ a large offset for the diversity variants).
-    private static Tensor Generate(StyleGan2Model? model, FaceImageDataset dataset, int[] indices, long seed, int stream, int size, bool variant = false)
+    private static Tensor Generate(T2F.Core.Pipeline.TextToFacePipeline? pipeline, StyleGan2Model? model, FaceImageDataset dataset, int[] indices, long seed, int stream, int size, bool variant = false)
     {
+        if (pipeline is not null)
+        {
+            // One call per batch: faces differ through the projector noise and the generator noise of the batch rows.
+            var descriptions = indices.Select(i => dataset[i].Captions.Count > 0 ? dataset[i].Captions[0] : FaceDescriber.Default.Describe(dataset[i].Attributes, seed)).ToArray();
+            var faces = pipeline.Generate(descriptions, new T2F.Core.Pipeline.GenerationOptions { Seed = seed + (variant ? 1_000_000L + indices[0] : indices[0]) + (stream * 7919L) });
+            try
+            {
+                return torch.stack(faces.Select(f => f.Image).ToArray()).clamp(-1, 1);
+            }
+            finally
+            {
+                foreach (var f in faces)
+                {
+                    f.Dispose();
+                }
+            }
+        }
+
         if (model is not null)
         {
             var parts = indices.Select((index, j) => model.Generate(1, seed + (variant ? 1_000_000L + (index * 1000L) + j : index), 1f)).ToArray();

@@ -39,6 +39,37 @@ public class EvaluateSampleTests
         }
     }
 
+    [Fact]
+    public void EvaluatesATextToFaceBundleFromTheDescriptions()
+    {
+        string root = Directory.CreateTempSubdirectory("t2f-evaluate-bundle").FullName;
+        try
+        {
+            string data = Path.Combine(root, "data");
+            SynthFacesWriter.Write(data, new SynthFacesOptions { Count = 8, Size = 16, Seed = 4, CaptionsPerImage = 1 });
+            string bundle = Path.Combine(root, "model");
+            var generator = T2F.Core.Generation.StyleGan2Model.Create(new T2F.Core.Generation.GeneratorConfig(16, 16, 2, new Dictionary<int, int> { [4] = 16, [8] = 12, [16] = 8 }, 0.01f, T2F.Core.Generation.StyleGan2Defaults.BlurTaps), seed: 3);
+            var projector = new T2F.Core.Projection.MlpLatentProjector(new T2F.Core.Projection.LatentProjectorConfig(384, 16, generator.LatentCount, T2F.Core.Projection.LatentSpace.WPlus, 32, 1, 4));
+            using (var pipeline = new T2F.Core.Pipeline.TextToFacePipeline(T2F.Models.MiniLM.MiniLM.LoadEncoder(), projector, generator, T2F.Models.MiniLM.MiniLM.EncoderName, ownsEncoder: true))
+            {
+                pipeline.Save(bundle);
+            }
+
+            string outDir = Path.Combine(root, "out");
+            Assert.Equal(0, T2F.Samples.Evaluate.Program.Main(["--data", data, "--count", "4", "--out", outDir, "--diversity", "2", "--model", bundle]));
+            using var metrics = JsonDocument.Parse(File.ReadAllText(Path.Combine(outDir, "metrics.json")));
+            Assert.Contains("text-to-face bundle", metrics.RootElement.ToString(), StringComparison.Ordinal);
+            foreach (var key in Keys)
+            {
+                Assert.True(double.IsFinite(metrics.RootElement.GetProperty(key).GetDouble()), key);
+            }
+        }
+        finally
+        {
+            Directory.Delete(root, true);
+        }
+    }
+
     [Theory]
     [InlineData(2, "--count", "4")]
     [InlineData(2, "--data", "x", "--out", "y", "--bogus", "1")]
