@@ -6,6 +6,7 @@ using System.Globalization;
 using SkiaSharp;
 using T2F.Core.Data;
 using T2F.Core.Data.SynthFaces;
+using T2F.Samples.Shared;
 
 namespace T2F.Samples.Data;
 
@@ -32,7 +33,7 @@ public static class Program
                 return args.Length == 0 ? 2 : 0;
             }
 
-            var options = ParseOptions(args.AsSpan(1));
+            var options = CommandLineOptions.Parse(args.AsSpan(1));
             return args[0] switch
             {
                 "render" => Render(options),
@@ -55,16 +56,16 @@ public static class Program
 
     private static int Render(Dictionary<string, string> o)
     {
-        Allow(o, "out", "count", "size", "seed", "captions", "threads");
+        CommandLineOptions.Allow(o, "out", "count", "size", "seed", "captions", "threads");
         var options = new SynthFacesOptions
         {
-            Count = Int(o, "count", 1000, 1),
-            Size = Int(o, "size", 64, SynthFaceRenderer.MinSize),
+            Count = CommandLineOptions.Int(o, "count", 1000, 1),
+            Size = CommandLineOptions.Int(o, "size", 64, SynthFaceRenderer.MinSize),
             Seed = o.TryGetValue("seed", out var s) ? ParseLong(s, "--seed") : 0,
-            CaptionsPerImage = Int(o, "captions", 5, 0),
-            Threads = Int(o, "threads", 0, 0),
+            CaptionsPerImage = CommandLineOptions.Int(o, "captions", 5, 0),
+            Threads = CommandLineOptions.Int(o, "threads", 0, 0),
         };
-        string output = Required(o, "out");
+        string output = CommandLineOptions.Required(o, "out");
         var result = SynthFacesWriter.Write(output, options, new Progress<int>(n => Console.Write($"\r  {n}/{options.Count}")));
         Console.WriteLine();
         Console.WriteLine($"Wrote {result.Count} faces of {options.Size}x{options.Size} to {result.Folder} in {result.Elapsed.TotalSeconds:F2} s: {result.ImagesPerSecond:F0} images/s ({(options.Threads > 0 ? options.Threads : Environment.ProcessorCount)} threads, PNG encoding and captions included).");
@@ -73,10 +74,10 @@ public static class Program
 
     private static int Sheet(Dictionary<string, string> o)
     {
-        Allow(o, "data", "out", "count", "columns", "cell", "first");
-        var layout = CelebAFolderLayout.Detect(Required(o, "data"));
-        string output = Required(o, "out");
-        int count = Int(o, "count", 24, 1), columns = Int(o, "columns", 6, 1), cell = Int(o, "cell", 128, 16), first = Int(o, "first", 0, 0);
+        CommandLineOptions.Allow(o, "data", "out", "count", "columns", "cell", "first");
+        var layout = CelebAFolderLayout.Detect(CommandLineOptions.Required(o, "data"));
+        string output = CommandLineOptions.Required(o, "out");
+        int count = CommandLineOptions.Int(o, "count", 24, 1), columns = CommandLineOptions.Int(o, "columns", 6, 1), cell = CommandLineOptions.Int(o, "cell", 128, 16), first = CommandLineOptions.Int(o, "first", 0, 0);
         var rows = CelebAAttributeFile.Read(layout.AttributeFile).Skip(first).Take(count).ToList();
         var captions = layout.CaptionFile is not null ? CaptionFiles.ReadText2FaceGan(layout.CaptionFile)
             : layout.CaptionFolder is not null ? CaptionFiles.ReadTextFolder(layout.CaptionFolder)
@@ -91,48 +92,6 @@ public static class Program
         ContactSheet.Write(output, faces, columns, cell, typeface);
         Console.WriteLine($"Wrote {output}: {faces.Count} faces from {layout.Root}{(typeface is null ? " (no font found: captions left out)" : string.Empty)}.");
         return 0;
-    }
-
-    private static Dictionary<string, string> ParseOptions(ReadOnlySpan<string> args)
-    {
-        var map = new Dictionary<string, string>(StringComparer.Ordinal);
-        for (int i = 0; i < args.Length; i++)
-        {
-            if (!args[i].StartsWith("--", StringComparison.Ordinal) || i + 1 >= args.Length)
-            {
-                throw new ArgumentException($"expected '--name value', found '{args[i]}'.");
-            }
-
-            map[args[i][2..]] = args[++i];
-        }
-
-        return map;
-    }
-
-    private static void Allow(Dictionary<string, string> o, params string[] names)
-    {
-        foreach (var key in o.Keys.Where(k => !names.Contains(k)))
-        {
-            throw new ArgumentException($"unknown option --{key}.");
-        }
-    }
-
-    private static string Required(Dictionary<string, string> o, string name)
-        => o.TryGetValue(name, out var v) ? v : throw new ArgumentException($"--{name} is required.");
-
-    private static int Int(Dictionary<string, string> o, string name, int fallback, int min)
-    {
-        if (!o.TryGetValue(name, out var text))
-        {
-            return fallback;
-        }
-
-        if (!int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out int v) || v < min)
-        {
-            throw new ArgumentException($"--{name} must be an integer >= {min}; got {text}.");
-        }
-
-        return v;
     }
 
     private static long ParseLong(string text, string name)

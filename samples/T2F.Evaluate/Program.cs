@@ -15,6 +15,7 @@ using T2F.Models.FaceApi;
 using T2F.Samples.Data;
 using TorchSharp;
 using static TorchSharp.torch;
+using T2F.Samples.Shared;
 
 namespace T2F.Samples.Evaluate;
 
@@ -57,10 +58,10 @@ public static class Program
         Dictionary<string, string> o;
         try
         {
-            o = ParseOptions(train ? args[1..] : args);
+            o = CommandLineOptions.Parse(train ? args[1..] : args);
             if (o.TryGetValue("threads", out var threads))
             {
-                torch.set_num_threads(Int(o, "threads", 1, 1));
+                torch.set_num_threads(CommandLineOptions.Int(o, "threads", 1, 1));
             }
 
             return train ? TrainAttributes(o) : Evaluate(o);
@@ -80,15 +81,15 @@ public static class Program
 
     private static int TrainAttributes(Dictionary<string, string> o)
     {
-        Allow(o, "out", "count", "val-count", "epochs", "batch", "lr", "seed", "work", "threads");
-        string output = Path.GetFullPath(Required(o, "out"));
-        int count = Int(o, "count", 6000, 1), valCount = Int(o, "val-count", 1000, 1);
+        CommandLineOptions.Allow(o, "out", "count", "val-count", "epochs", "batch", "lr", "seed", "work", "threads");
+        string output = Path.GetFullPath(CommandLineOptions.Required(o, "out"));
+        int count = CommandLineOptions.Int(o, "count", 6000, 1), valCount = CommandLineOptions.Int(o, "val-count", 1000, 1);
         var options = new AttributeTrainingOptions
         {
-            Epochs = Int(o, "epochs", 6, 1),
-            BatchSize = Int(o, "batch", 64, 1),
+            Epochs = CommandLineOptions.Int(o, "epochs", 6, 1),
+            BatchSize = CommandLineOptions.Int(o, "batch", 64, 1),
             LearningRate = o.TryGetValue("lr", out var lr) ? double.Parse(lr, CultureInfo.InvariantCulture) : 0.002,
-            Seed = Int(o, "seed", 0, 0),
+            Seed = CommandLineOptions.Int(o, "seed", 0, 0),
         };
         bool temporary = !o.TryGetValue("work", out var work);
         work = temporary ? Directory.CreateTempSubdirectory("t2f-attributes").FullName : Path.GetFullPath(work!);
@@ -140,11 +141,11 @@ public static class Program
 
     private static int Evaluate(Dictionary<string, string> o)
     {
-        Allow(o, "data", "count", "out", "model", "size", "seed", "diversity", "classifier", "threads");
-        string data = Required(o, "data");
-        string outDir = Path.GetFullPath(Required(o, "out"));
-        int count = Int(o, "count", 100, 2), k = Int(o, "diversity", 4, 2);
-        long seed = Int(o, "seed", 0, 0);
+        CommandLineOptions.Allow(o, "data", "count", "out", "model", "size", "seed", "diversity", "classifier", "threads");
+        string data = CommandLineOptions.Required(o, "data");
+        string outDir = Path.GetFullPath(CommandLineOptions.Required(o, "out"));
+        int count = CommandLineOptions.Int(o, "count", 100, 2), k = CommandLineOptions.Int(o, "diversity", 4, 2);
+        long seed = CommandLineOptions.Int(o, "seed", 0, 0);
         if (!Directory.Exists(data))
         {
             throw new DirectoryNotFoundException($"--data {data} does not exist.");
@@ -157,7 +158,7 @@ public static class Program
         bool isBundle = modelPath is not null && File.Exists(Path.Combine(modelPath, "model.json"));
         using var pipeline = isBundle ? T2F.Models.MiniLM.MiniLM.LoadPipeline(modelPath!) : null;
         using var model = modelPath is not null && !isBundle ? StyleGan2Model.Load(modelPath) : null;
-        int size = pipeline?.Resolution ?? model?.Resolution ?? Int(o, "size", 64, 16);
+        int size = pipeline?.Resolution ?? model?.Resolution ?? CommandLineOptions.Int(o, "size", 64, 16);
         var dataset = FaceImageDataset.Open(data, new FaceDatasetOptions { Resolution = size, Partition = CelebAPartition.Test, Limit = count });
         if (dataset.Count < count)
         {
@@ -383,45 +384,4 @@ public static class Program
         }
     }
 
-    private static Dictionary<string, string> ParseOptions(ReadOnlySpan<string> args)
-    {
-        var map = new Dictionary<string, string>(StringComparer.Ordinal);
-        for (int i = 0; i < args.Length; i++)
-        {
-            if (!args[i].StartsWith("--", StringComparison.Ordinal) || i + 1 >= args.Length)
-            {
-                throw new ArgumentException($"expected '--name value', found '{args[i]}'.");
-            }
-
-            map[args[i][2..]] = args[++i];
-        }
-
-        return map;
-    }
-
-    private static void Allow(Dictionary<string, string> o, params string[] names)
-    {
-        foreach (var key in o.Keys.Where(k => !names.Contains(k)))
-        {
-            throw new ArgumentException($"unknown option --{key}.");
-        }
-    }
-
-    private static string Required(Dictionary<string, string> o, string name)
-        => o.TryGetValue(name, out var v) ? v : throw new ArgumentException($"--{name} is required.");
-
-    private static int Int(Dictionary<string, string> o, string name, int fallback, int min)
-    {
-        if (!o.TryGetValue(name, out var text))
-        {
-            return fallback;
-        }
-
-        if (!int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out int v) || v < min)
-        {
-            throw new ArgumentException($"--{name} must be an integer >= {min}; got {text}.");
-        }
-
-        return v;
-    }
 }
