@@ -9,6 +9,7 @@ public static class ModuleStateLoader
     /// <summary>
     /// Loads <paramref name="source"/> into <paramref name="module"/>. Nothing is written unless every check passes;
     /// then one <see cref="StateDictMismatchException"/> lists all missing, unexpected and mis-shaped tensors.
+    /// Values are cast to the module's dtypes on copy (a float16 or float64 file loads into a float32 model).
     /// </summary>
     /// <param name="module">Target module.</param>
     /// <param name="source">Tensors by state-dict key.</param>

@@ -93,13 +93,6 @@ public sealed class FidInceptionV3 : Module<Tensor, Tensor>
                 }
             }
 
-            foreach (var key in source.Keys.ToList())
-            {
-                if (source[key].is_floating_point() && source[key].dtype != ScalarType.Float32)
-                {
-                    source[key] = source[key].to(ScalarType.Float32);
-                }
-            }
 
             ModuleStateLoader.Load(model, source, path);
             model.eval();

@@ -82,13 +82,6 @@ public sealed class Vgg16PerceptualNet : Module<Tensor, Tensor>, IPerceptualNetw
             using var scope = torch.NewDisposeScope();
             var source = stateDict.Where(kv => !kv.Key.StartsWith("classifier.", StringComparison.Ordinal))
                 .ToDictionary(kv => kv.Key, kv => kv.Value.ToTensor());
-            foreach (var key in source.Keys.ToList())
-            {
-                if (source[key].is_floating_point() && source[key].dtype != ScalarType.Float32)
-                {
-                    source[key] = source[key].to(ScalarType.Float32);
-                }
-            }
 
             ModuleStateLoader.Load(model, source, path);
             model.Freeze();
