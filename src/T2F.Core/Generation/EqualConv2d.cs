@@ -1,3 +1,4 @@
+using T2F.Core.Ops.Convolution;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -59,7 +60,7 @@ public sealed class EqualConv2d : Module<Tensor, Tensor>
     {
         TensorShapes.ExpectDim(input, 1, InChannels, $"EqualConv2d({InChannels} -> {OutChannels}) input", $"[N, {InChannels}, H, W]");
         using var w = weight * Scale;
-        return nn.functional.conv2d(input, w, bias, strides: new long[] { Stride, Stride }, padding: new long[] { Padding, Padding });
+        return Convolutions.Conv2d(input, w, bias, Stride, Padding);
     }
 
     /// <inheritdoc />

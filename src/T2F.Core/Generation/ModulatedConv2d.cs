@@ -1,3 +1,4 @@
+using T2F.Core.Ops.Convolution;
 using TorchSharp;
 using TorchSharp.Modules;
 using T2F.Core.Ops;
@@ -175,7 +176,7 @@ public sealed class ModulatedConv2d : Module<Tensor, Tensor, Tensor>
             var x = input.view(1, b * inC, h, w);
             // conv_transpose2d wants [in, out / groups, k, k] per group: swap out/in per sample, no spatial flip.
             var wt = wts.transpose(1, 2).reshape(b * inC, outC, k, k);
-            var y = nn.functional.conv_transpose2d(x, wt, strides: new long[] { 2, 2 }, padding: new long[] { 0, 0 }, groups: b);
+            var y = Convolutions.Upsample2x(x, wt, groups: b);
             y = y.view(b, outC, y.shape[2], y.shape[3]);
             return blur!.forward(y);
         }
@@ -184,13 +185,13 @@ public sealed class ModulatedConv2d : Module<Tensor, Tensor, Tensor>
         {
             var blurred = blur!.forward(input);
             var x = blurred.view(1, b * inC, blurred.shape[2], blurred.shape[3]);
-            var y = nn.functional.conv2d(x, wts.view(b * outC, inC, k, k), strides: new long[] { 2, 2 }, padding: new long[] { 0, 0 }, groups: b);
+            var y = Convolutions.Conv2d(x, wts.view(b * outC, inC, k, k), null, stride: 2, padding: 0, groups: b);
             return y.view(b, outC, y.shape[2], y.shape[3]);
         }
 
         {
             var x = input.view(1, b * inC, h, w);
-            var y = nn.functional.conv2d(x, wts.view(b * outC, inC, k, k), padding: new long[] { Padding, Padding }, groups: b);
+            var y = Convolutions.Conv2d(x, wts.view(b * outC, inC, k, k), null, padding: Padding, groups: b);
             return y.view(b, outC, h, w);
         }
     }
@@ -205,16 +206,16 @@ public sealed class ModulatedConv2d : Module<Tensor, Tensor, Tensor>
         Tensor y;
         if (IsUpsample)
         {
-            y = nn.functional.conv_transpose2d(x, wts.transpose(0, 1), strides: new long[] { 2, 2 }, padding: new long[] { 0, 0 });
+            y = Convolutions.Upsample2x(x, wts.transpose(0, 1));
             y = blur!.forward(y);
         }
         else if (IsDownsample)
         {
-            y = nn.functional.conv2d(blur!.forward(x), wts, strides: new long[] { 2, 2 }, padding: new long[] { 0, 0 });
+            y = Convolutions.Conv2d(blur!.forward(x), wts, null, stride: 2);
         }
         else
         {
-            y = nn.functional.conv2d(x, wts, padding: new long[] { Padding, Padding });
+            y = Convolutions.Conv2d(x, wts, null, padding: Padding);
         }
 
         if (Demodulate)

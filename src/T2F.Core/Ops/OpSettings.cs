@@ -15,6 +15,17 @@ public static class OpSettings
     /// </summary>
     public static OpBackend Backend { get; set; } = OpBackend.Auto;
 
+    /// <summary>
+    /// How float32 CPU convolutions run (default <see cref="Convolution.ConvolutionRoute.Auto"/>: the numerics self-check picks
+    /// the fastest exact route once per process). The environment variable <c>T2F_CONV_ROUTE</c> (auto, native,
+    /// channel-padded, onednn-disabled) sets the starting value, so an application can be forced without code.
+    /// </summary>
+    public static Convolution.ConvolutionRoute ConvolutionRoute { get; set; } = ParseRoute(Environment.GetEnvironmentVariable("T2F_CONV_ROUTE"));
+
+    /// <summary>How StyleGAN2's 2x up-sampling convolution is computed (default <see cref="Convolution.UpsampleFormulation.Transposed"/>;
+    /// see docs/correct-on-every-cpu.md for the measurements behind the default).</summary>
+    public static Convolution.UpsampleFormulation UpsampleFormulation { get; set; } = Convolution.UpsampleFormulation.Transposed;
+
     /// <summary>Where the ops' one-time notices (such as "no CUDA driver, using the reference path") go. Default: standard error.</summary>
     public static Action<string> Log { get; set; } = message => Console.Error.WriteLine(message);
 
@@ -51,6 +62,17 @@ public static class OpSettings
                 return OpBackend.Reference;
         }
     }
+
+    /// <summary>Parses a <c>T2F_CONV_ROUTE</c> value; null or empty is Auto.</summary>
+    /// <param name="value">auto, native, channel-padded or onednn-disabled (case-insensitive).</param>
+    public static Convolution.ConvolutionRoute ParseRoute(string? value) => value?.Trim().ToLowerInvariant() switch
+    {
+        null or "" or "auto" => Convolution.ConvolutionRoute.Auto,
+        "native" => Convolution.ConvolutionRoute.Native,
+        "channel-padded" or "channelpadded" => Convolution.ConvolutionRoute.ChannelPadded,
+        "onednn-disabled" or "onednndisabled" => Convolution.ConvolutionRoute.OneDnnDisabled,
+        _ => throw new ArgumentException($"T2F_CONV_ROUTE='{value}' is not a convolution route; use auto, native, channel-padded or onednn-disabled."),
+    };
 
     /// <summary>Logs <paramref name="message"/> once per <paramref name="key"/> for the process.</summary>
     internal static void LogOnce(string key, string message)

@@ -1,3 +1,4 @@
+using T2F.Core.Ops.Convolution;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -71,7 +72,7 @@ public static class UpFirDn2d
 
         x = PadOrCrop(x, padX0, padX1, padY0, padY1);
         using var weight = kernel.flip(0, 1).to(x.dtype, x.device).reshape(1, 1, kh, kw).expand(c, 1, kh, kw).contiguous();
-        return nn.functional.conv2d(x, weight, strides: new long[] { downY, downX }, groups: c);
+        return Convolutions.Conv2d(x, weight, null, (downY, downX), (0, 0), c);
     }
 
     private static Tensor PadOrCrop(Tensor x, int padX0, int padX1, int padY0, int padY1)
@@ -151,7 +152,7 @@ public static class UpFirDn2d
 
         // True convolution = cross-correlation with the flipped kernel.
         using var flipped = kernel.flip(0, 1).reshape(1, 1, kh, kw).to(x.dtype, x.device);
-        x = nn.functional.conv2d(x, flipped);
+        x = Convolutions.Conv2d(x, flipped);
 
         if (downX > 1 || downY > 1)
         {

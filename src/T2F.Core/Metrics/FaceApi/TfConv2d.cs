@@ -1,3 +1,4 @@
+using T2F.Core.Ops.Convolution;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -53,7 +54,7 @@ public sealed class TfConv2d : Module<Tensor, Tensor>
     public override Tensor forward(Tensor input)
     {
         using var padded = Padding == TfPadding.Same ? TfSamePadding.Pad(input, Kernel, Kernel, Stride) : input.alias();
-        return nn.functional.conv2d(padded, filters, bias, strides: new long[] { Stride, Stride });
+        return Convolutions.Conv2d(padded, filters, bias, Stride);
     }
 
     /// <inheritdoc />

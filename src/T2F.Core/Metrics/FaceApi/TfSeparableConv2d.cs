@@ -1,3 +1,4 @@
+using T2F.Core.Ops.Convolution;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -47,8 +48,8 @@ public sealed class TfSeparableConv2d : Module<Tensor, Tensor>
     public override Tensor forward(Tensor input)
     {
         using var padded = TfSamePadding.Pad(input, 3, 3, Stride);
-        using var depthwise = nn.functional.conv2d(padded, depthwise_filter, null, strides: new long[] { Stride, Stride }, groups: InChannels);
-        return nn.functional.conv2d(depthwise, pointwise_filter, bias);
+        using var depthwise = Convolutions.Conv2d(padded, depthwise_filter, null, Stride, 0, InChannels);
+        return Convolutions.Conv2d(depthwise, pointwise_filter, bias);
     }
 
     /// <inheritdoc />
