@@ -255,19 +255,35 @@ public static class Program
         throw new ArgumentException($"--perceptual must be vgg16:FILE or resnet18, not '{spec}'.");
     }
 
-    /// <summary>Ctrl+C stops training after the current step; the trainer then writes a checkpoint.</summary>
+    /// <summary>Ctrl+C (SIGINT) or SIGTERM stops training after the current step; the trainer then writes a checkpoint.</summary>
     private static CancellationTokenSource CancelOnCtrlC()
     {
         var cts = new CancellationTokenSource();
+        void Stop()
+        {
+            if (!cts.IsCancellationRequested)
+            {
+                cts.Cancel();
+                Console.WriteLine();
+                Console.WriteLine("Stopping after this step; writing a checkpoint...");
+            }
+        }
+
         Console.CancelKeyPress += (_, e) =>
         {
             e.Cancel = true;
-            cts.Cancel();
-            Console.WriteLine();
-            Console.WriteLine("Stopping after this step; writing a checkpoint...");
+            Stop();
         };
+        TerminationSignal = System.Runtime.InteropServices.PosixSignalRegistration.Create(System.Runtime.InteropServices.PosixSignal.SIGTERM, context =>
+        {
+            context.Cancel = true;
+            Stop();
+        });
         return cts;
     }
+
+    // Kept alive for the process: disposing the registration would restore the default (immediate exit) on SIGTERM.
+    private static System.Runtime.InteropServices.PosixSignalRegistration? TerminationSignal { get; set; }
 
     private static Dictionary<string, string> ParseOptions(string[] args)
     {

@@ -34,6 +34,8 @@ public static class NumericsSelfCheck
         new("grouped 3x3 2x(65->16)", 1, 2, 65, 16, 16, 3, 1, 1),
         new("grouped 3x3 s2 4x(48->24)", 1, 4, 48, 24, 16, 3, 2, 0),
         new("depthwise 4x4 32 (blur)", 1, 32, 1, 1, 16, 4, 1, 0),
+        new("conv 4x4 1->1 (reference blur)", 32, 1, 1, 1, 16, 4, 1, 0),
+        new("grouped 3x3 2x(32->4)", 1, 2, 32, 4, 8, 3, 1, 1),
         new("transposed s2 2x(64->48)", 1, 2, 64, 48, 8, 3, 2, 0, Transposed: true),
         new("transposed s2 32->40", 4, 1, 32, 40, 8, 3, 2, 0, Transposed: true),
         new("transposed s2 48->16", 1, 1, 48, 16, 8, 3, 2, 0, Transposed: true),

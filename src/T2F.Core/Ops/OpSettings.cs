@@ -20,7 +20,7 @@ public static class OpSettings
     /// the fastest exact route once per process). The environment variable <c>T2F_CONV_ROUTE</c> (auto, native,
     /// channel-padded, onednn-disabled) sets the starting value, so an application can be forced without code.
     /// </summary>
-    public static Convolution.ConvolutionRoute ConvolutionRoute { get; set; } = ParseRoute(Environment.GetEnvironmentVariable("T2F_CONV_ROUTE"));
+    public static Convolution.ConvolutionRoute ConvolutionRoute { get; set; } = RouteFromEnvironment();
 
     /// <summary>How StyleGAN2's 2x up-sampling convolution is computed (default <see cref="Convolution.UpsampleFormulation.Transposed"/>;
     /// see docs/correct-on-every-cpu.md for the measurements behind the default).</summary>
@@ -73,6 +73,21 @@ public static class OpSettings
         "onednn-disabled" or "onednndisabled" => Convolution.ConvolutionRoute.OneDnnDisabled,
         _ => throw new ArgumentException($"T2F_CONV_ROUTE='{value}' is not a convolution route; use auto, native, channel-padded or onednn-disabled."),
     };
+
+    // An unusable T2F_CONV_ROUTE must not throw from a type initializer (that would surface as a TypeInitializationException
+    // on the first op): it is reported once and ignored.
+    private static Convolution.ConvolutionRoute RouteFromEnvironment()
+    {
+        try
+        {
+            return ParseRoute(Environment.GetEnvironmentVariable("T2F_CONV_ROUTE"));
+        }
+        catch (ArgumentException e)
+        {
+            Console.Error.WriteLine($"T2F.Core: {e.Message} Using auto.");
+            return Convolution.ConvolutionRoute.Auto;
+        }
+    }
 
     /// <summary>Logs <paramref name="message"/> once per <paramref name="key"/> for the process.</summary>
     internal static void LogOnce(string key, string message)

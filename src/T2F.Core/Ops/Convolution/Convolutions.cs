@@ -83,7 +83,8 @@ public static class Convolutions
         long outPerGroup = weight.shape[0] / groups, inPerGroup = weight.shape[1];
         bool padded = route == ConvolutionRoute.ChannelPadded;
         long inPadded = padded ? PaddedInputChannels(inPerGroup, input.requires_grad) : inPerGroup;
-        long outPadded = padded ? PaddedOutputChannels(outPerGroup, weight.shape[2] * weight.shape[3], input.requires_grad) : outPerGroup;
+        bool depthwise = groups > 1 && inPerGroup == 1;
+        long outPadded = padded ? PaddedOutputChannels(outPerGroup, depthwise, weight.shape[2] * weight.shape[3], input.requires_grad) : outPerGroup;
         if (inPadded == inPerGroup && outPadded == outPerGroup)
         {
             return F.conv2d(input, weight, bias, strides: new[] { stride.Y, stride.X }, padding: new[] { padding.Y, padding.X }, groups: groups);
@@ -157,10 +158,11 @@ public static class Convolutions
         // [G*I, O, k, k] -> [G*O, I, k, k]: the convolution layout, per group.
         var wc = weight.view(groups, inPerGroup, outPerGroup, kh, kw).transpose(1, 2).reshape(groups * outPerGroup, inPerGroup, kh, kw);
         var output = torch.zeros(new[] { n, groups * outPerGroup, (2 * (h - 1)) + kh, (2 * (w - 1)) + kw }, dtype: input.dtype, device: input.device);
-        for (long ry = 0; ry < 2; ry++)
+        // A phase without taps (the odd rows of a 1-wide kernel) stays zero.
+        for (long ry = 0; ry < Math.Min(2, kh); ry++)
         {
             var rows = FlippedPhaseTaps(ry, kh, input.device);
-            for (long rx = 0; rx < 2; rx++)
+            for (long rx = 0; rx < Math.Min(2, kw); rx++)
             {
                 var cols = FlippedPhaseTaps(rx, kw, input.device);
                 var k = wc.index_select(2, rows).index_select(3, cols);
@@ -197,11 +199,13 @@ public static class Convolutions
 
     /// <summary>
     /// Output channels per group the channel-padded route computes. Measured on an affected CPU: the input gradient of a
-    /// convolution with a spatial kernel and fewer than 16 outputs is wrong (even NaN); 1x1 kernels and the forward pass
-    /// are exact. So only a kernel above 1x1 whose input needs a gradient gets up to 16 outputs (zero weights, cropped).
+    /// convolution with a spatial kernel and fewer than 16 outputs is wrong (even NaN), single-channel filters included;
+    /// 1x1 kernels, depthwise convolutions (the fused blur) and the forward pass are exact. So a non-depthwise convolution
+    /// with a spatial kernel whose input needs a gradient gets 16 outputs (zero weights, cropped); the depthwise blur,
+    /// which would cost 16x, is left alone.
     /// </summary>
-    internal static long PaddedOutputChannels(long outPerGroup, long kernelArea, bool needsInputGradient)
-        => needsInputGradient && kernelArea > 1 && outPerGroup < InputChannelMultiple ? InputChannelMultiple : outPerGroup;
+    internal static long PaddedOutputChannels(long outPerGroup, bool depthwise, long kernelArea, bool needsInputGradient)
+        => needsInputGradient && kernelArea > 1 && !depthwise && outPerGroup < InputChannelMultiple ? InputChannelMultiple : outPerGroup;
 
     /// <summary>Transposed-convolution outputs per group the channel-padded route computes (measured exact: up to 32, or multiples of 32).</summary>
     internal static long PaddedTransposedOutputs(long outPerGroup)

@@ -1,0 +1,71 @@
+using T2F.Core.Generation;
+using T2F.Core.Ops;
+using T2F.Core.Ops.Convolution;
+using T2F.Core.Tests.TestSupport;
+using T2F.Core.Training;
+using static TorchSharp.torch;
+using Xunit;
+
+namespace T2F.Core.Tests.Ops;
+
+/// <summary>
+/// The fallback convolution routes and the sub-pixel up-sampling against the reference's golden vectors, forced on
+/// whatever CPU runs the tests, so the routes an affected CPU takes stay tested where the CPU is healthy.
+/// </summary>
+[Trait("Category", "Golden")]
+public class ConvolutionRouteGoldenTests
+{
+    private static StyleGan2Golden G => StyleGan2Golden.Instance;
+
+    public static TheoryData<ConvolutionRoute, UpsampleFormulation> Routes => new()
+    {
+        { ConvolutionRoute.Auto, UpsampleFormulation.Transposed },
+        { ConvolutionRoute.Auto, UpsampleFormulation.SubPixel },
+        { ConvolutionRoute.ChannelPadded, UpsampleFormulation.Transposed },
+        { ConvolutionRoute.ChannelPadded, UpsampleFormulation.SubPixel },
+        { ConvolutionRoute.OneDnnDisabled, UpsampleFormulation.Transposed },
+        { ConvolutionRoute.OneDnnDisabled, UpsampleFormulation.SubPixel },
+    };
+
+    [Theory]
+    [MemberData(nameof(Routes))]
+    public void GeneratorImageAndEveryLayerMatchOnTheRoute(ConvolutionRoute route, UpsampleFormulation formulation)
+    {
+        using var routeScope = new ConvolutionRouteScope(route, formulation);
+        foreach (var strategy in new[] { ModulatedConvStrategy.GroupedWeights, ModulatedConvStrategy.InputScaling })
+        {
+            using var scope = NewDisposeScope();
+            using var g = G.LoadGenerator();
+            g.SetModulatedConvStrategy(strategy);
+            var traces = new Dictionary<string, Tensor>();
+            GeneratorOutput output;
+            using (ModuleTrace.Start(g, (name, t) => traces[name] = t.detach().clone()))
+            {
+                output = g.Generate(new[] { G.Tensor("input.z") }, new GenerateOptions { Noise = NoiseMode.Explicit, NoiseTensors = G.Noise() });
+            }
+
+            TensorAssert.Close(G.Tensor("out.img"), output.Image, StyleGan2Golden.ImageAtol, StyleGan2Golden.ImageRtol, $"out.img ({route}, {formulation}, {strategy})");
+            foreach (var name in G.TensorNames("trace.g."))
+            {
+                TensorAssert.Close(G.Tensor(name), traces[name["trace.g.".Length..]], StyleGan2Golden.ImageAtol, StyleGan2Golden.ImageRtol, $"{name} ({route}, {formulation}, {strategy})");
+            }
+        }
+    }
+
+    [Theory]
+    [InlineData(ConvolutionRoute.Auto)]
+    [InlineData(ConvolutionRoute.ChannelPadded)]
+    [InlineData(ConvolutionRoute.OneDnnDisabled)]
+    public void DiscriminatorLogitsAndR1GradientMatchOnTheRoute(ConvolutionRoute route)
+    {
+        using var routeScope = new ConvolutionRouteScope(route);
+        using var scope = NewDisposeScope();
+        using var d = G.LoadDiscriminator();
+        TensorAssert.Close(G.Tensor("out.d_fake"), d.forward(G.Tensor("out.img")), StyleGan2Golden.ScalarAtol, StyleGan2Golden.ScalarRtol, $"out.d_fake ({route})");
+
+        // The R1 gradient is the input gradient of every discriminator convolution: the backward kernels of the route.
+        var real = G.Tensor("input.real").requires_grad_(true);
+        var grad = StyleGan2Losses.R1Gradient(d.forward(real), real);
+        TensorAssert.Close(G.Tensor("out.r1_grad_real"), grad, 1e-6, 1e-4, $"out.r1_grad_real ({route})");
+    }
+}

@@ -1,0 +1,48 @@
+#!/usr/bin/env bash
+# The default text-to-face model's training recipe (SynthFaces 64x64): every flag and seed is here.
+# Each phase resumes from its run folder's checkpoint, so rerunning this script continues where it stopped;
+# Ctrl+C or SIGTERM writes a checkpoint first. Phases: data -> gan -> projector -> bundle.
+#
+#   training/synthfaces64.sh [gan|projector|bundle|all]     (default: all)
+#
+# Environment: T2F_TRAIN_THREADS (libtorch threads, default 1 so builds and tests keep a core),
+#              T2F_GAN_STEPS (default 100000), T2F_PROJECTOR_STEPS (default 20000).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+phase=${1:-all}
+threads=${T2F_TRAIN_THREADS:-1}
+gan_steps=${T2F_GAN_STEPS:-100000}
+projector_steps=${T2F_PROJECTOR_STEPS:-20000}
+data=training/data/synthfaces64        # ignored by git: re-rendered bit-identically from the seed
+gan_run=training/synthfaces64/gan      # checkpoint.safetensors here is committed at the end of each session
+projector_run=training/synthfaces64/projector
+out=training/synthfaces64/bundle
+
+build() { dotnet build "$1" -c Release -v q -nologo >/dev/null; }
+
+if [ ! -f "$data/list_attr_celeba.txt" ]; then
+  build samples/T2F.Data
+  dotnet samples/T2F.Data/bin/Release/net10.0/T2F.Data.dll render --count 30000 --size 64 --seed 0 --out "$data"
+fi
+
+if [ "$phase" = gan ] || [ "$phase" = all ]; then
+  build samples/T2F.Train
+  dotnet samples/T2F.Train/bin/Release/net10.0/T2F.Train.dll gan --data "$data" --run "$gan_run" \
+    --size 64 --channels 4:96,8:96,16:96,32:64,64:32 --style 256 --mapping 4 \
+    --batch 8 --lr 0.002 --seed 0 --steps "$gan_steps" \
+    --checkpoint-every 250 --sample-every 1000 --log-every 50 --threads "$threads"
+fi
+
+if [ "$phase" = projector ] || [ "$phase" = all ]; then
+  build samples/T2F.Train
+  dotnet samples/T2F.Train/bin/Release/net10.0/T2F.Train.dll projector --data "$data" --generator "$gan_run/checkpoint.safetensors" \
+    --run "$projector_run" --space wplus --hidden 512 --depth 2 --noise 16 \
+    --batch 16 --lr 0.0005 --seed 0 --steps "$projector_steps" --perceptual resnet18:64 \
+    --checkpoint-every 250 --sample-every 1000 --log-every 50 --threads "$threads"
+fi
+
+if [ "$phase" = bundle ] || [ "$phase" = all ]; then
+  build samples/T2F.Train
+  dotnet samples/T2F.Train/bin/Release/net10.0/T2F.Train.dll bundle --generator "$gan_run/checkpoint.safetensors" \
+    --projector-run "$projector_run" --out "$out"
+fi
