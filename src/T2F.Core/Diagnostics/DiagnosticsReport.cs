@@ -38,6 +38,9 @@ public sealed record DiagnosticsReport
     /// <summary>Whether NNPACK initialised on this CPU (null: unknown).</summary>
     public required bool? NnpackAvailable { get; init; }
 
+    /// <summary>What the library did to the native allocator (<c>T2F_MALLOC_TUNING=0</c> keeps glibc's defaults).</summary>
+    public required string NativeAllocator { get; init; }
+
     /// <summary>The route setting (<see cref="Ops.OpSettings.ConvolutionRoute"/>).</summary>
     public required ConvolutionRoute RouteSetting { get; init; }
 
@@ -75,6 +78,7 @@ public sealed record DiagnosticsReport
             ("libtorch threads", Threads.ToString(System.Globalization.CultureInfo.InvariantCulture)),
             ("oneDNN", $"{OneDnnVersion}, enabled: {Flag(OneDnnEnabled)}"),
             ("NNPACK available", Flag(NnpackAvailable)),
+            ("native allocator", NativeAllocator),
             ("convolution route", $"{ActiveRoute} (setting: {RouteSetting})"),
             ("self-check", ActiveRouteCheck.Summary),
             ("libtorch CUDA", LibTorchCuda ? "yes" : "no"),

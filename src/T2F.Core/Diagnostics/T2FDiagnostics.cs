@@ -41,6 +41,7 @@ public static class T2FDiagnostics
             OneDnnVersion = LibTorchContext.OneDnnVersion ?? "unknown",
             OneDnnEnabled = LibTorchContext.OneDnnEnabled,
             NnpackAvailable = LibTorchContext.NnpackAvailable,
+            NativeAllocator = Diagnostics.NativeAllocator.State,
             RouteSetting = OpSettings.ConvolutionRoute,
             ActiveRoute = active,
             AutoDecision = decision,

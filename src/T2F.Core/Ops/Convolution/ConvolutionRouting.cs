@@ -66,8 +66,9 @@ internal static class ConvolutionRouting
         return new ConvolutionRoutingDecision(ConvolutionRoute.Native, reports, false, $"T2F.Core: {detected}, and no fallback route was exact either ({string.Join("; ", reports.Skip(1).Select(r => r.Summary))}); results on this machine cannot be trusted. Run samples/T2F.Doctor for the table.");
     }
 
-    /// <summary>Puts libtorch's oneDNN switch where <paramref name="route"/> needs it (a no-op when it already is), and on
-    /// first use switches NNPACK off where it failed to initialise (it is never used then, but logs on every call).</summary>
+    /// <summary>Puts libtorch's oneDNN switch where <paramref name="route"/> needs it (a no-op when it already is). On first
+    /// use it also switches NNPACK off where it failed to initialise (it is never used then, but logs on every call) and
+    /// tunes glibc's allocator for libtorch's large buffers (<see cref="NativeAllocator"/>).</summary>
     public static void Apply(ConvolutionRoute route)
     {
         bool wantOneDnn = route != ConvolutionRoute.OneDnnDisabled;
@@ -81,6 +82,7 @@ internal static class ConvolutionRouting
             if (!nnpackChecked)
             {
                 nnpackChecked = true;
+                NativeAllocator.EnsureApplied();
                 if (LibTorchContext.NnpackAvailable == false)
                 {
                     LibTorchContext.SetNnpackEnabled(false);
