@@ -1,6 +1,7 @@
 using BenchmarkDotNet.Attributes;
 using T2F.Core.Generation;
 using T2F.Core.Ops;
+using T2F.Core.Ops.Convolution;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -28,12 +29,20 @@ public abstract class GeneratorBenchmarkBase
     private StyleGan2Generator generator = null!;
     private Tensor z = null!;
     private OpBackend previousBackend;
+    private ConvolutionRoute previousRoute;
+    private UpsampleFormulation previousFormulation;
 
     protected abstract int BatchSize { get; }
 
     protected abstract GeneratorPath Mode { get; }
 
     protected abstract int Resolution { get; }
+
+    /// <summary>The convolution route (default: the library's Auto choice for this CPU).</summary>
+    protected virtual ConvolutionRoute ConvRoute => ConvolutionRoute.Auto;
+
+    /// <summary>The up-sampling formulation (default: the library's).</summary>
+    protected virtual UpsampleFormulation Upsampling => UpsampleFormulation.Transposed;
 
     [GlobalSetup]
     public void Setup()
@@ -42,6 +51,10 @@ public abstract class GeneratorBenchmarkBase
         generator = new StyleGan2Generator(GeneratorConfig.Create(Resolution));
         generator.eval();
         previousBackend = OpSettings.Backend;
+        previousRoute = OpSettings.ConvolutionRoute;
+        previousFormulation = OpSettings.UpsampleFormulation;
+        OpSettings.ConvolutionRoute = ConvRoute;
+        OpSettings.UpsampleFormulation = Upsampling;
         OpSettings.Backend = Mode == GeneratorPath.Reference ? OpBackend.Reference : OpBackend.CpuFused;
         generator.SetModulatedConvStrategy(Mode switch
         {
@@ -65,6 +78,8 @@ public abstract class GeneratorBenchmarkBase
     public void Cleanup()
     {
         OpSettings.Backend = previousBackend;
+        OpSettings.ConvolutionRoute = previousRoute;
+        OpSettings.UpsampleFormulation = previousFormulation;
         z.Dispose();
         generator.Dispose();
     }
@@ -104,4 +119,33 @@ public class Generator1024Benchmarks : GeneratorBenchmarkBase
     protected override GeneratorPath Mode => Path;
 
     protected override int Resolution => 1024;
+}
+
+/// <summary>
+/// The generator at 256x256 (config-f widths, fastest path) on each convolution route and up-sampling formulation.
+/// Native is wrong on CPUs whose oneDNN kernels fail the self-check (its time is then only the bound the fallbacks
+/// are measured against).
+/// </summary>
+[MemoryDiagnoser(false)]
+[Config(typeof(LongRunningConfig))]
+public class GeneratorRouteBenchmarks : GeneratorBenchmarkBase
+{
+    [Params(1, 8)]
+    public int Batch { get; set; }
+
+    [Params(ConvolutionRoute.Native, ConvolutionRoute.ChannelPadded, ConvolutionRoute.OneDnnDisabled)]
+    public ConvolutionRoute Route { get; set; }
+
+    [Params(UpsampleFormulation.Transposed, UpsampleFormulation.SubPixel)]
+    public UpsampleFormulation Upsample { get; set; }
+
+    protected override int BatchSize => Batch;
+
+    protected override GeneratorPath Mode => GeneratorPath.Fastest;
+
+    protected override int Resolution => 256;
+
+    protected override ConvolutionRoute ConvRoute => Route;
+
+    protected override UpsampleFormulation Upsampling => Upsample;
 }
