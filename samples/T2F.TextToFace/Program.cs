@@ -16,11 +16,20 @@ public static class Program
           --seed        seed (default 0)
           --truncation  psi in (0, 1] (default 1)
           --out         output folder (default out/t2f): one PNG per face and descriptions.txt
+          --edit TEXT   also render each face of the (first) --text changed towards TEXT ("... now with eyeglasses"):
+                        edit_NN_original.png, edit_NN_edited.png and edit_strip.png (originals over edits)
+          --strength X  edit strength (default 1)
+          --interpolate TEXT   also render --frames faces from the first --text to TEXT: interpolation.png (a strip)
+          --frames N    interpolation frames (default 8)
+          --mix TEXT    also render faces with the first --text's coarse layers and TEXT's fine layers: mix_NN.png
+          --crossover K first layer taken from --mix (default: half the generator's latents)
         """;
 
     public static int Main(string[] args)
     {
-        string? model = null, output = "out/t2f";
+        string? model = null, output = "out/t2f", edit = null, interpolate = null, mix = null;
+        float strength = 1f;
+        int frames = 8, crossover = -1;
         var texts = new List<string>();
         int count = 4;
         long seed = 0;
@@ -38,6 +47,12 @@ public static class Program
                     case "--seed": seed = long.Parse(Next(), CultureInfo.InvariantCulture); break;
                     case "--truncation": truncation = float.Parse(Next(), CultureInfo.InvariantCulture); break;
                     case "--out": output = Next(); break;
+                    case "--edit": edit = Next(); break;
+                    case "--strength": strength = float.Parse(Next(), CultureInfo.InvariantCulture); break;
+                    case "--interpolate": interpolate = Next(); break;
+                    case "--frames": frames = int.Parse(Next(), CultureInfo.InvariantCulture); break;
+                    case "--mix": mix = Next(); break;
+                    case "--crossover": crossover = int.Parse(Next(), CultureInfo.InvariantCulture); break;
                     case "--help" or "-h":
                         Console.WriteLine(Usage);
                         return 0;
@@ -76,12 +91,56 @@ public static class Program
 
             File.WriteAllLines(Path.Combine(output, "descriptions.txt"), lines);
             Console.WriteLine($"{faces.Count} face(s) at {pipeline.Resolution}x{pipeline.Resolution}, {ms:F0} ms per face (text encoding included, loading excluded).");
+            var options = new GenerationOptions { FacesPerDescription = count, Seed = seed, Truncation = truncation };
+            if (edit is not null)
+            {
+                var pairs = pipeline.Edit(texts[0], edit, options, strength);
+                for (int i = 0; i < pairs.Count; i++)
+                {
+                    pairs[i].SavePng(Path.Combine(output, $"edit_{i / 2:D2}_{(i % 2 == 0 ? "original" : "edited")}.png"));
+                }
+
+                SaveStrip(pairs.Where((_, i) => i % 2 == 0).Concat(pairs.Where((_, i) => i % 2 == 1)).ToList(), count, Path.Combine(output, "edit_strip.png"));
+                Console.WriteLine($"  edit: {texts[0]} -> {edit} (strength {strength}): {Path.Combine(output, "edit_strip.png")}");
+            }
+
+            if (interpolate is not null)
+            {
+                SaveStrip(pipeline.Interpolate(texts[0], interpolate, frames, options), frames, Path.Combine(output, "interpolation.png"));
+                Console.WriteLine($"  interpolation: {texts[0]} -> {interpolate}, {frames} frames: {Path.Combine(output, "interpolation.png")}");
+            }
+
+            if (mix is not null)
+            {
+                int k = crossover > 0 ? crossover : pipeline.Generator.LatentCount / 2;
+                var mixed = pipeline.Mix(texts[0], mix, k, options);
+                for (int i = 0; i < mixed.Count; i++)
+                {
+                    using var face = mixed[i];
+                    face.SavePng(Path.Combine(output, $"mix_{i:D2}.png"));
+                }
+
+                Console.WriteLine($"  mix: coarse from \"{texts[0]}\", layers {k}+ from \"{mix}\": {Path.Combine(output, "mix_00.png")} ...");
+            }
+
             return 0;
         }
         catch (Exception e) when (e is ArgumentException or IOException or T2F.Core.Checkpoints.StateDictMismatchException)
         {
             Console.Error.WriteLine($"error: {e.Message}");
             return 1;
+        }
+    }
+
+    // One PNG: the faces in rows of `columns` (disposes them).
+    private static void SaveStrip(IReadOnlyList<GeneratedFace> faces, int columns, string path)
+    {
+        using var scope = TorchSharp.torch.NewDisposeScope();
+        var grid = T2F.Core.Imaging.ImageTensor.Grid(TorchSharp.torch.stack(faces.Select(f => f.Image).ToArray()), columns);
+        T2F.Core.Imaging.ImageTensor.SavePng(grid, path);
+        foreach (var face in faces)
+        {
+            face.Dispose();
         }
     }
 }

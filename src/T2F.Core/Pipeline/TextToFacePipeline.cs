@@ -195,6 +195,159 @@ public sealed class TextToFacePipeline : IDisposable
             throw new ArgumentException("Give at least one description.", nameof(descriptions));
         }
 
+        Validate(descriptions, options);
+
+        int per = options.FacesPerDescription;
+        var texts = descriptions.SelectMany(d => Enumerable.Repeat(d, per)).ToList();
+        using var scope = torch.NewDisposeScope();
+        using var noGrad = torch.no_grad();
+        var latents = ProjectWPlus(texts, options.Seed, per);
+        return Render(latents, texts, per, options);
+    }
+
+    /// <summary>
+    /// Text-driven editing: the face of <paramref name="description"/> and the same face changed towards
+    /// <paramref name="editedDescription"/> ("... now with eyeglasses"). Both use the same projector noise and the same
+    /// synthesis noise, and the edited latent moves by <paramref name="strength"/> times the difference of the two
+    /// descriptions' projections, so what both descriptions share stays. Returns, for each of
+    /// <see cref="GenerationOptions.FacesPerDescription"/> faces, the original then the edited face.
+    /// </summary>
+    /// <param name="description">The original description.</param>
+    /// <param name="editedDescription">The description with the change.</param>
+    /// <param name="options">Seed, faces, truncation.</param>
+    /// <param name="strength">How far to move (1: all the way to the edited description's projection; 0: no change).</param>
+    public IReadOnlyList<GeneratedFace> Edit(string description, string editedDescription, GenerationOptions? options = null, float strength = 1f)
+    {
+        options ??= new GenerationOptions();
+        Validate(new[] { description, editedDescription }, options);
+        if (!float.IsFinite(strength) || Math.Abs(strength) > 4f)
+        {
+            throw new ArgumentOutOfRangeException(nameof(strength), strength, "Edit strength must be a finite number in [-4, 4] (1 moves to the edited description).");
+        }
+
+        int per = options.FacesPerDescription;
+        using var scope = torch.NewDisposeScope();
+        using var noGrad = torch.no_grad();
+        var source = ProjectWPlus(Enumerable.Repeat(description, per).ToList(), options.Seed, per);
+        var target = ProjectWPlus(Enumerable.Repeat(editedDescription, per).ToList(), options.Seed, per);
+        var edited = source + ((target - source) * strength);
+        var originals = Render(source, Enumerable.Repeat(description, per).ToList(), per, options);
+        var changes = Render(edited, Enumerable.Repeat(editedDescription, per).ToList(), per, options);
+        return Interleave(originals, changes);
+    }
+
+    /// <summary>
+    /// Interpolation between two descriptions: <paramref name="frames"/> faces whose latents go linearly from the first
+    /// description's projection to the second's (same projector and synthesis noise in every frame).
+    /// </summary>
+    /// <param name="from">First description (frame 0).</param>
+    /// <param name="to">Second description (last frame).</param>
+    /// <param name="frames">Number of frames, 2 to 64.</param>
+    /// <param name="options">Seed and truncation (FacesPerDescription is ignored: one face per frame).</param>
+    public IReadOnlyList<GeneratedFace> Interpolate(string from, string to, int frames, GenerationOptions? options = null)
+    {
+        options ??= new GenerationOptions();
+        Validate(new[] { from, to }, options);
+        if (frames is < 2 or > MaxFrames)
+        {
+            throw new ArgumentOutOfRangeException(nameof(frames), frames, $"Interpolation needs 2 to {MaxFrames} frames.");
+        }
+
+        using var scope = torch.NewDisposeScope();
+        using var noGrad = torch.no_grad();
+        var a = ProjectWPlus(new[] { from }, options.Seed, 1);
+        var b = ProjectWPlus(new[] { to }, options.Seed, 1);
+        var steps = torch.linspace(0, 1, frames).view(frames, 1, 1);
+        var latents = a + ((b - a) * steps);
+        var names = Enumerable.Range(0, frames).Select(i => i == 0 ? from : i == frames - 1 ? to : $"{from} -> {to} ({i}/{frames - 1})").ToList();
+        return Render(latents, names, frames, options, sameNoiseForAll: true);
+    }
+
+    /// <summary>
+    /// Style mixing of two descriptions: the coarse layers (pose, face shape, hair style) from
+    /// <paramref name="coarse"/>'s projection and the layers from <paramref name="crossover"/> on (colours, fine
+    /// detail) from <paramref name="fine"/>'s. Returns FacesPerDescription faces.
+    /// </summary>
+    /// <param name="coarse">Description for layers [0, crossover).</param>
+    /// <param name="fine">Description for layers [crossover, LatentCount).</param>
+    /// <param name="crossover">First layer taken from <paramref name="fine"/>, 1 to LatentCount - 1.</param>
+    /// <param name="options">Seed, faces, truncation.</param>
+    public IReadOnlyList<GeneratedFace> Mix(string coarse, string fine, int crossover, GenerationOptions? options = null)
+    {
+        options ??= new GenerationOptions();
+        Validate(new[] { coarse, fine }, options);
+        int layers = Generator.LatentCount;
+        if (crossover < 1 || crossover >= layers)
+        {
+            throw new ArgumentOutOfRangeException(nameof(crossover), crossover, $"The crossover layer must be in [1, {layers - 1}] for this {Resolution}x{Resolution} generator ({layers} latents).");
+        }
+
+        int per = options.FacesPerDescription;
+        using var scope = torch.NewDisposeScope();
+        using var noGrad = torch.no_grad();
+        var a = ProjectWPlus(Enumerable.Repeat(coarse, per).ToList(), options.Seed, per);
+        var b = ProjectWPlus(Enumerable.Repeat(fine, per).ToList(), options.Seed, per);
+        var mixed = torch.cat(new[] { a.narrow(1, 0, crossover), b.narrow(1, crossover, layers - crossover) }, 1);
+        return Render(mixed, Enumerable.Repeat($"{coarse} | {fine} (from layer {crossover})", per).ToList(), per, options);
+    }
+
+    /// <summary>Most frames <see cref="Interpolate"/> renders in one call.</summary>
+    public const int MaxFrames = 64;
+
+    /// <summary>Most faces one call renders (descriptions x FacesPerDescription); split larger jobs into several calls.</summary>
+    public const int MaxFacesPerCall = 256;
+
+    // Projects texts to w+ [N, LatentCount, StyleSize]. The projector's noise of face i is drawn from (seed, i mod per),
+    // so the k-th face of every description (and of an edit's two descriptions) gets the same noise vector.
+    private Tensor ProjectWPlus(IReadOnlyList<string> texts, long seed, int per)
+    {
+        var embeddings = Encoder.Encode(texts).to(ScalarType.Float32).cpu();
+        Tensor? noise = null;
+        if (Projector.NoiseSize > 0)
+        {
+            using var gen = new torch.Generator((ulong)(seed & 0x7fffffffffff));
+            var draws = torch.randn(new long[] { per, Projector.NoiseSize }, generator: gen);
+            noise = draws.repeat(texts.Count / per, 1);
+        }
+
+        var latents = Projector.Project(embeddings, noise);
+        var w = Projector.Space == LatentSpace.Z ? Generator.Map(latents) : latents;
+        return w.dim() == 3 ? w : w.unsqueeze(1).expand(-1, Generator.LatentCount, -1).contiguous();
+    }
+
+    // Renders w+ latents in chunks of `per` faces with the same synthesis seed, so face k of every chunk gets the same
+    // noise maps (sameNoiseForAll: every face gets chunk position 0's noise, one face per chunk).
+    private List<GeneratedFace> Render(Tensor latents, IReadOnlyList<string> texts, int per, GenerationOptions options, bool sameNoiseForAll = false)
+    {
+        int chunk = sameNoiseForAll ? 1 : per;
+        var faces = new List<GeneratedFace>(texts.Count);
+        for (int start = 0; start < texts.Count; start += chunk)
+        {
+            using var scope = torch.NewDisposeScope();
+            var images = Generator.Synthesize(latents.narrow(0, start, chunk), new SynthesisOptions { Truncation = options.Truncation, Seed = options.Seed });
+            for (int i = 0; i < chunk; i++)
+            {
+                faces.Add(new GeneratedFace(texts[start + i], sameNoiseForAll ? start : i, images[i].clone().DetachFromDisposeScope()));
+            }
+        }
+
+        return faces;
+    }
+
+    private static List<GeneratedFace> Interleave(IReadOnlyList<GeneratedFace> a, IReadOnlyList<GeneratedFace> b)
+    {
+        var result = new List<GeneratedFace>(a.Count + b.Count);
+        for (int i = 0; i < a.Count; i++)
+        {
+            result.Add(a[i]);
+            result.Add(b[i]);
+        }
+
+        return result;
+    }
+
+    private static void Validate(IReadOnlyList<string> descriptions, GenerationOptions options)
+    {
         for (int i = 0; i < descriptions.Count; i++)
         {
             if (string.IsNullOrWhiteSpace(descriptions[i]))
@@ -208,33 +361,10 @@ public sealed class TextToFacePipeline : IDisposable
             }
         }
 
-        if (options.FacesPerDescription < 1)
+        if (options.FacesPerDescription < 1 || (long)options.FacesPerDescription * descriptions.Count > MaxFacesPerCall)
         {
-            throw new ArgumentOutOfRangeException(nameof(options), options.FacesPerDescription, "FacesPerDescription must be at least 1.");
+            throw new ArgumentOutOfRangeException(nameof(options), options.FacesPerDescription, $"FacesPerDescription must be at least 1 and at most {MaxFacesPerCall} faces per call in all; split larger jobs into several calls.");
         }
-
-        int per = options.FacesPerDescription;
-        var texts = descriptions.SelectMany(d => Enumerable.Repeat(d, per)).ToList();
-        using var scope = torch.NewDisposeScope();
-        using var noGrad = torch.no_grad();
-        var embeddings = Encoder.Encode(texts).to(ScalarType.Float32).cpu();
-        Tensor? noise = null;
-        if (Projector.NoiseSize > 0)
-        {
-            using var gen = new torch.Generator((ulong)(options.Seed & 0x7fffffffffff));
-            noise = torch.randn(new long[] { texts.Count, Projector.NoiseSize }, generator: gen);
-        }
-
-        var latents = Projector.Project(embeddings, noise);
-        var styles = Projector.Space == LatentSpace.Z ? Generator.Map(latents) : latents;
-        var images = Generator.Synthesize(styles, new SynthesisOptions { Truncation = options.Truncation, Seed = options.Seed });
-        var faces = new List<GeneratedFace>(texts.Count);
-        for (int i = 0; i < texts.Count; i++)
-        {
-            faces.Add(new GeneratedFace(texts[i], i % per, images[i].clone().DetachFromDisposeScope()));
-        }
-
-        return faces;
     }
 
     /// <inheritdoc />

@@ -35,6 +35,86 @@ public class TextToFacePipelineTests
         }
     }
 
+    private static void Same(GeneratedFace expected, GeneratedFace actual, string what) => TensorAssert.Close(expected.Image, actual.Image, 0, 0, what);
+
+    private static void DisposeAll(params IEnumerable<GeneratedFace>[] sets)
+    {
+        foreach (var face in sets.SelectMany(s => s))
+        {
+            face.Dispose();
+        }
+    }
+
+    [Fact]
+    public void EditKeepsTheFaceAtStrengthZeroAndReachesTheEditedDescriptionAtOne()
+    {
+        using var pipeline = Tiny();
+        var options = new GenerationOptions { FacesPerDescription = 3, Seed = 11 };
+        var original = pipeline.Generate("a woman with straight hair", options);
+        var target = pipeline.Generate("a woman with straight hair and eyeglasses", options);
+        var none = pipeline.Edit("a woman with straight hair", "a woman with straight hair and eyeglasses", options, strength: 0f);
+        var full = pipeline.Edit("a woman with straight hair", "a woman with straight hair and eyeglasses", options);
+        var half = pipeline.Edit("a woman with straight hair", "a woman with straight hair and eyeglasses", options, strength: 0.5f);
+        Assert.Equal(6, full.Count);
+        for (int k = 0; k < 3; k++)
+        {
+            Same(original[k], full[2 * k], $"edit original {k} = generated face {k}");
+            Same(original[k], none[(2 * k) + 1], $"strength 0 leaves face {k} as it was");
+            Same(target[k], full[(2 * k) + 1], $"strength 1 gives face {k} of the edited description with the same noise");
+            Assert.Equal("a woman with straight hair and eyeglasses", full[(2 * k) + 1].Description);
+            double toOriginal = TensorAssert.MaxAbsDiff(original[k].Image, half[(2 * k) + 1].Image);
+            double toTarget = TensorAssert.MaxAbsDiff(target[k].Image, half[(2 * k) + 1].Image);
+            Assert.True(toOriginal > 1e-5 && toTarget > 1e-5, $"half an edit is between the two faces ({toOriginal}, {toTarget})");
+        }
+
+        DisposeAll(original, target, none, full, half);
+    }
+
+    [Fact]
+    public void InterpolationRunsFromTheFirstDescriptionToTheSecond()
+    {
+        using var pipeline = Tiny();
+        var options = new GenerationOptions { Seed = 4 };
+        var frames = pipeline.Interpolate("a bald man", "a blond woman", 5, options);
+        Assert.Equal(5, frames.Count);
+        var from = pipeline.Generate("a bald man", options);
+        var to = pipeline.Generate("a blond woman", options);
+        TensorAssert.Close(from[0].Image, frames[0].Image, 1e-6, 0, "first frame");
+        TensorAssert.Close(to[0].Image, frames[4].Image, 1e-6, 0, "last frame");
+        for (int i = 1; i < 4; i++)
+        {
+            Assert.True(TensorAssert.MaxAbsDiff(frames[i].Image, frames[i - 1].Image) > 1e-5, $"frame {i} moves");
+        }
+
+        DisposeAll(frames, from, to);
+    }
+
+    [Fact]
+    public void MixingADescriptionWithItselfIsThatDescriptionsFaceAndBoundsAreChecked()
+    {
+        using var pipeline = Tiny();
+        var options = new GenerationOptions { FacesPerDescription = 2, Seed = 8 };
+        var plain = pipeline.Generate("a man with a goatee", options);
+        var self = pipeline.Mix("a man with a goatee", "a man with a goatee", 3, options);
+        var mixed = pipeline.Mix("a man with a goatee", "a smiling woman with bangs", 3, options);
+        var other = pipeline.Generate("a smiling woman with bangs", options);
+        for (int k = 0; k < 2; k++)
+        {
+            Same(plain[k], self[k], $"self-mix face {k}");
+            Assert.True(TensorAssert.MaxAbsDiff(mixed[k].Image, plain[k].Image) > 1e-5 && TensorAssert.MaxAbsDiff(mixed[k].Image, other[k].Image) > 1e-5, "a mix differs from both sources");
+        }
+
+        int layers = pipeline.Generator.LatentCount;
+        Assert.Throws<ArgumentOutOfRangeException>(() => pipeline.Mix("a", "b", 0, options));
+        Assert.Throws<ArgumentOutOfRangeException>(() => pipeline.Mix("a", "b", layers, options));
+        Assert.Throws<ArgumentOutOfRangeException>(() => pipeline.Interpolate("a", "b", 1));
+        Assert.Throws<ArgumentOutOfRangeException>(() => pipeline.Interpolate("a", "b", TextToFacePipeline.MaxFrames + 1));
+        Assert.Throws<ArgumentOutOfRangeException>(() => pipeline.Edit("a", "b", options, float.NaN));
+        Assert.Throws<ArgumentException>(() => pipeline.Edit("a", " ", options));
+        Assert.Contains("256", Assert.Throws<ArgumentOutOfRangeException>(() => pipeline.Generate("a face", new GenerationOptions { FacesPerDescription = TextToFacePipeline.MaxFacesPerCall + 1 })).Message);
+        DisposeAll(plain, self, mixed, other);
+    }
+
     [Fact]
     public void BundleRoundTripGivesIdenticalFacesAndIsAtomic()
     {

@@ -28,6 +28,24 @@ public class TextToFaceSampleTests
             Assert.Equal(4, Directory.GetFiles(output, "*.png").Length);
             Assert.Equal(4, File.ReadAllLines(Path.Combine(output, "descriptions.txt")).Length);
             Assert.Equal(2, T2F.Samples.TextToFace.Program.Main(new[] { "--model", bundle }));
+
+            // Editing, interpolation and style mixing write their strips and faces.
+            string more = Path.Combine(root, "more");
+            rc = T2F.Samples.TextToFace.Program.Main(new[]
+            {
+                "--model", bundle, "--text", "The woman has straight hair.", "--count", "2", "--out", more,
+                "--edit", "The woman has straight hair and wears eyeglasses.", "--interpolate", "The man is bald.", "--frames", "4",
+                "--mix", "The man has a goatee.", "--crossover", "2",
+            });
+            Assert.Equal(0, rc);
+            foreach (var file in new[] { "edit_00_original.png", "edit_00_edited.png", "edit_01_edited.png", "edit_strip.png", "interpolation.png", "mix_00.png", "mix_01.png" })
+            {
+                Assert.True(File.Exists(Path.Combine(more, file)), $"{file} was not written");
+            }
+
+            T2F.Core.Imaging.ImageTensor.LoadRgb24(Path.Combine(more, "interpolation.png"), out int w, out int h);
+            Assert.True(w >= 4 * 16 && h >= 16, $"interpolation strip is {w}x{h}");
+            Assert.Equal(1, T2F.Samples.TextToFace.Program.Main(new[] { "--model", bundle, "--text", "a face", "--interpolate", "a man", "--frames", "1", "--out", more }));
             Assert.Equal(1, T2F.Samples.TextToFace.Program.Main(new[] { "--model", Path.Combine(root, "missing"), "--text", "a face" }));
         }
         finally
