@@ -17,7 +17,7 @@ public sealed class ConstantInput : Module<long, Tensor>
         : base(nameof(ConstantInput))
     {
         Channels = channels;
-        input = new Parameter(torch.randn(1, channels, size, size));
+        input = new Parameter(ParameterInit.Normal(1, channels, size, size));
         register_parameter("input", input);
     }
 

@@ -28,7 +28,7 @@ public sealed class EqualConv2d : Module<Tensor, Tensor>
         Stride = stride;
         Padding = padding;
         Scale = 1.0 / Math.Sqrt(inChannels * kernelSize * kernelSize);
-        weight = new Parameter(torch.randn(outChannels, inChannels, kernelSize, kernelSize));
+        weight = new Parameter(ParameterInit.Normal(outChannels, inChannels, kernelSize, kernelSize));
         register_parameter("weight", weight);
         if (useBias)
         {

@@ -31,7 +31,7 @@ public sealed class EqualLinear : Module<Tensor, Tensor>
         LrMul = lrMul;
         Activation = activation;
         Scale = lrMul / Math.Sqrt(inDim);
-        weight = new Parameter(torch.randn(outDim, inDim).div_(lrMul));
+        weight = new Parameter(ParameterInit.Normal(outDim, inDim).div_(lrMul));
         register_parameter("weight", weight);
         if (useBias)
         {

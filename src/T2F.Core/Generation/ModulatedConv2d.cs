@@ -48,7 +48,7 @@ public sealed class ModulatedConv2d : Module<Tensor, Tensor, Tensor>
         Padding = kernelSize / 2;
         var taps = blurTaps ?? StyleGan2Defaults.BlurTaps;
 
-        weight = new Parameter(torch.randn(new long[] { 1, outChannels, inChannels, kernelSize, kernelSize }));
+        weight = new Parameter(ParameterInit.Normal(1, outChannels, inChannels, kernelSize, kernelSize));
         register_parameter("weight", weight);
         if (upsample)
         {

@@ -48,7 +48,12 @@ public sealed class StyleGan2Model : IStyleGenerator
     {
         var weights = StyleGan2Weights.Read(path);
         var config = weights.InferGeneratorConfig(mappingLrMul);
-        var generator = new StyleGan2Generator(config);
+        StyleGan2Generator generator;
+        using (ParameterInit.SkipForLoading())
+        {
+            generator = new StyleGan2Generator(config);
+        }
+
         try
         {
             using var scope = torch.NewDisposeScope();
