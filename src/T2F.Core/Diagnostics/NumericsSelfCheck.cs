@@ -29,6 +29,7 @@ public static class NumericsSelfCheck
         new("conv 3x3 32->4 (few outputs)", 2, 1, 32, 4, 8, 3, 1, 1),
         new("grouped 1x1 2x(64->3) (ToRGB)", 1, 2, 64, 3, 16, 1, 1, 0),
         new("conv 3x3 3->16 (RGB input)", 4, 1, 3, 16, 16, 3, 1, 1),
+        new("conv 7x7 s2 3->64 (ResNet stem)", 2, 1, 3, 64, 16, 7, 2, 3),
         new("conv 3x3 s2 12->16", 4, 1, 12, 16, 16, 3, 2, 1),
         new("conv 3x3 64->64", 4, 1, 64, 64, 16, 3, 1, 1),
         new("grouped 3x3 2x(65->16)", 1, 2, 65, 16, 16, 3, 1, 1),
