@@ -63,6 +63,7 @@ public static class Program
         try
         {
             o = ParseOptions(args.Skip(1).ToArray());
+            CheckOptions(args[0], o);
         }
         catch (ArgumentException e)
         {
@@ -284,6 +285,57 @@ public static class Program
 
     // Kept alive for the process: disposing the registration would restore the default (immediate exit) on SIGTERM.
     private static System.Runtime.InteropServices.PosixSignalRegistration? TerminationSignal { get; set; }
+
+    // Every option a verb reads, with the smallest value an integer option takes (null: not an integer). An unknown
+    // option is an error, not ignored: "--step 20" must not train the default 10,000 steps.
+    private static readonly Dictionary<string, Dictionary<string, int?>> VerbOptions = new(StringComparer.Ordinal)
+    {
+        ["gan"] = new(StringComparer.Ordinal)
+        {
+            ["--data"] = null, ["--run"] = null, ["--size"] = 8, ["--channels"] = null, ["--style"] = 1, ["--mapping"] = 1,
+            ["--batch"] = 1, ["--accumulate"] = 1, ["--steps"] = 1, ["--lr"] = null, ["--seed"] = 0, ["--checkpoint-every"] = 1,
+            ["--sample-every"] = 0, ["--log-every"] = 1, ["--threads"] = 1, ["--device"] = null,
+        },
+        ["projector"] = new(StringComparer.Ordinal)
+        {
+            ["--data"] = null, ["--generator"] = null, ["--run"] = null, ["--space"] = null, ["--hidden"] = 1, ["--depth"] = 1,
+            ["--noise"] = 0, ["--batch"] = 1, ["--steps"] = 1, ["--lr"] = null, ["--seed"] = 0, ["--checkpoint-every"] = 1,
+            ["--sample-every"] = 0, ["--log-every"] = 1, ["--perceptual"] = null, ["--perceptual-weight"] = null,
+            ["--adversarial"] = null, ["--threads"] = 1, ["--device"] = null,
+        },
+        ["bundle"] = new(StringComparer.Ordinal) { ["--generator"] = null, ["--projector-run"] = null, ["--out"] = null },
+    };
+
+    /// <summary>Rejects options the verb does not know and integer options that are not integers at or above their minimum.</summary>
+    private static void CheckOptions(string verb, Dictionary<string, string> o)
+    {
+        var known = VerbOptions[verb];
+        foreach (var (name, value) in o)
+        {
+            if (!known.TryGetValue(name, out int? min))
+            {
+                throw new ArgumentException($"unknown option {name} for '{verb}'; known: {string.Join(", ", known.Keys)}.");
+            }
+
+            if (min is int floor && (!int.TryParse(value, NumberStyles.Integer, CultureInfo.InvariantCulture, out int n) || n < floor))
+            {
+                throw new ArgumentException($"{name} must be an integer >= {floor}; got '{value}'.");
+            }
+
+            if (name == "--channels" && !value.Split(',').All(part => part.Split(':') is [var r, var c]
+                && int.TryParse(r, NumberStyles.Integer, CultureInfo.InvariantCulture, out int res) && res >= 4
+                && int.TryParse(c, NumberStyles.Integer, CultureInfo.InvariantCulture, out int ch) && ch >= 1))
+            {
+                throw new ArgumentException($"--channels must be RESOLUTION:CHANNELS pairs such as 4:256,8:256,16:128; got '{value}'.");
+            }
+
+            if (name is "--lr" or "--perceptual-weight" or "--adversarial"
+                && (!double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out double x) || !double.IsFinite(x) || x < 0))
+            {
+                throw new ArgumentException($"{name} must be a finite number >= 0; got '{value}'.");
+            }
+        }
+    }
 
     private static Dictionary<string, string> ParseOptions(string[] args)
     {

@@ -33,6 +33,13 @@ public class TrainSampleTests
 
     [Theory]
     [InlineData(2, "gan")]
+    [InlineData(2, "gan", "--data", "x", "--run", "y", "--step", "20")]
+    [InlineData(2, "gan", "--data", "x", "--run", "y", "--batch", "abc")]
+    [InlineData(2, "gan", "--data", "x", "--run", "y", "--checkpoint-every", "0")]
+    [InlineData(2, "gan", "--data", "x", "--run", "y", "--log-every", "0")]
+    [InlineData(2, "gan", "--data", "x", "--run", "y", "--channels", "4:x")]
+    [InlineData(2, "projector", "--data", "x", "--generator", "g", "--run", "y", "--lr", "NaN")]
+    [InlineData(2, "bundle", "--generator", "g", "--out", "o", "--steps", "3")]
     [InlineData(2, "nonsense")]
     [InlineData(2, "gan", "--data")]
     [InlineData(2, "projector", "--data", "x")]
