@@ -32,7 +32,7 @@ public static class Program
         {
             options = Options.Parse(args);
         }
-        catch (ArgumentException e)
+        catch (Exception e) when (e is ArgumentException or FormatException or OverflowException)
         {
             Console.Error.WriteLine($"error: {e.Message}");
             Console.Error.WriteLine(Usage);
@@ -74,7 +74,17 @@ public static class Program
                 using var mean = model.MeanLatent();
             }
 
-            Directory.CreateDirectory(options.OutputFolder);
+            try
+            {
+                Directory.CreateDirectory(options.OutputFolder);
+                EnsureWritable(options.OutputFolder);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                Console.Error.WriteLine($"error: cannot write to --out {options.OutputFolder}: {e.Message} Choose a writable folder.");
+                return 1;
+            }
+
             var render = new Stopwatch();
             double firstBatchMs = 0;
             for (int start = 0; start < options.Count; start += options.Batch)
@@ -118,6 +128,17 @@ public static class Program
         return 0;
     }
 
+    // Fails before any rendering when the output folder is not writable (read-only, or a file in the way).
+    private static void EnsureWritable(string folder)
+    {
+        string probe = Path.Combine(folder, $".t2f-write-test-{Environment.ProcessId}");
+        File.WriteAllBytes(probe, Array.Empty<byte>());
+        File.Delete(probe);
+    }
+
+    // Image i uses seed S + i and its file name prints the seed: keep S + count far from long.MaxValue.
+    private const long MaxSeed = 1L << 53;
+
     private sealed record Options(string Checkpoint, int Count, long Seed, float Truncation, string OutputFolder, int Batch, bool ConstantNoise, int Threads, bool Help)
     {
         public static Options Parse(string[] args)
@@ -134,9 +155,21 @@ public static class Program
                 {
                     case "--checkpoint": checkpoint = Next(); break;
                     case "--count": count = ParseInt(Next(), "--count", 1); break;
-                    case "--seed": seed = long.Parse(Next(), CultureInfo.InvariantCulture); break;
+                    case "--seed":
+                        string seedText = Next();
+                        if (!long.TryParse(seedText, NumberStyles.Integer, CultureInfo.InvariantCulture, out seed) || seed < 0 || seed > MaxSeed)
+                        {
+                            throw new ArgumentException($"--seed must be an integer in [0, {MaxSeed}]; got '{seedText}'.");
+                        }
+
+                        break;
                     case "--truncation":
-                        truncation = float.Parse(Next(), CultureInfo.InvariantCulture);
+                        string psiText = Next();
+                        if (!float.TryParse(psiText, NumberStyles.Float, CultureInfo.InvariantCulture, out truncation))
+                        {
+                            throw new ArgumentException($"--truncation must be a number in (0, 1]; got '{psiText}'.");
+                        }
+
                         if (!(truncation > 0f && truncation <= 1f))
                         {
                             throw new ArgumentException("--truncation must be in (0, 1].");

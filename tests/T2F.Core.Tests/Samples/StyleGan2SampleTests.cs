@@ -32,11 +32,31 @@ public class StyleGan2SampleTests
         }
     }
 
+    [Fact]
+    public void AnOutputFolderThatIsAFileFailsBeforeRendering()
+    {
+        var golden = StyleGan2Golden.Instance;
+        string file = Path.GetTempFileName();
+        try
+        {
+            int rc = T2F.Samples.StyleGan2.Program.Main(new[] { "--checkpoint", Path.Combine(golden.Folder, "checkpoint.pt"), "--count", "1", "--out", file });
+            Assert.Equal(1, rc);
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+
     [Theory]
     [InlineData(2, "--count", "3")]
     [InlineData(2, "--checkpoint", "x.pt", "--truncation", "1.5")]
     [InlineData(2, "--checkpoint", "x.pt", "--noise", "sometimes")]
     [InlineData(1, "--checkpoint", "/nonexistent/file.pt")]
+    [InlineData(2, "--checkpoint", "x.pt", "--seed", "abc")]
+    [InlineData(2, "--checkpoint", "x.pt", "--seed", "1e20")]
+    [InlineData(2, "--checkpoint", "x.pt", "--seed", "9223372036854775800")]
+    [InlineData(2, "--checkpoint", "x.pt", "--truncation", "abc")]
     public void BadArgumentsFailWithAnExitCode(int expected, params string[] args)
         => Assert.Equal(expected, T2F.Samples.StyleGan2.Program.Main(args));
 }
