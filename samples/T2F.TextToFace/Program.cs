@@ -64,8 +64,42 @@ public static class Program
             {
                 throw new ArgumentException("--model DIR and at least one --text are required.");
             }
+
+            // Bounds before anything is loaded: one run renders at most MaxFacesPerCall faces (memory grows with the count).
+            if (count < 1 || (long)count * texts.Count > TextToFacePipeline.MaxFacesPerCall)
+            {
+                throw new ArgumentException($"--count x the number of --text must be 1 to {TextToFacePipeline.MaxFacesPerCall}; got {count} x {texts.Count}. Render more faces with several runs and different --seed values.");
+            }
+
+            if (seed < 0 || seed > MaxSeed)
+            {
+                throw new ArgumentException($"--seed must be in [0, {MaxSeed}]; got {seed}.");
+            }
+
+            if (!(truncation > 0f && truncation <= 1f))
+            {
+                throw new ArgumentException($"--truncation must be in (0, 1]; got {truncation}.");
+            }
+
+            foreach (var text in texts.Concat(new[] { edit, interpolate, mix }).OfType<string>())
+            {
+                if (!text.Any(char.IsLetterOrDigit))
+                {
+                    throw new ArgumentException($"the description '{Printable(text)}' has no letters or digits; describe the face in words, e.g. \"The man has black hair and a beard.\"");
+                }
+            }
+
+            Directory.CreateDirectory(output);
+            string probe = Path.Combine(output, $".t2f-write-test-{Environment.ProcessId}");
+            File.WriteAllBytes(probe, Array.Empty<byte>());
+            File.Delete(probe);
         }
-        catch (Exception e) when (e is ArgumentException or FormatException)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            Console.Error.WriteLine($"error: cannot write to --out {output}: {e.Message} Choose a writable folder.");
+            return 1;
+        }
+        catch (Exception e) when (e is ArgumentException or FormatException or OverflowException)
         {
             Console.Error.WriteLine($"error: {e.Message}");
             Console.Error.WriteLine(Usage);
@@ -85,8 +119,8 @@ public static class Program
                 using var face = faces[i];
                 string file = Path.Combine(output, $"face{i / count:D3}_{face.Index:D2}.png");
                 face.SavePng(file);
-                lines.Add($"{Path.GetFileName(file)}\t{face.Description}");
-                Console.WriteLine($"  {file}: {face.Description}");
+                lines.Add($"{Path.GetFileName(file)}\t{Printable(face.Description)}");
+                Console.WriteLine($"  {file}: {Printable(face.Description)}");
             }
 
             File.WriteAllLines(Path.Combine(output, "descriptions.txt"), lines);
@@ -131,6 +165,12 @@ public static class Program
             return 1;
         }
     }
+
+    // Largest seed: the projector and noise generators take 47 bits.
+    private const long MaxSeed = 0x7fffffffffff;
+
+    // Control characters (tabs, newlines, escapes) would break the one-face-per-line descriptions.txt and the terminal.
+    private static string Printable(string text) => new(text.Select(c => char.IsControl(c) ? ' ' : c).ToArray());
 
     // One PNG: the faces in rows of `columns` (disposes them).
     private static void SaveStrip(IReadOnlyList<GeneratedFace> faces, int columns, string path)

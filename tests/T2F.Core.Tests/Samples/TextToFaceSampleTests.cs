@@ -47,6 +47,22 @@ public class TextToFaceSampleTests
             Assert.True(w >= 4 * 16 && h >= 16, $"interpolation strip is {w}x{h}");
             Assert.Equal(1, T2F.Samples.TextToFace.Program.Main(new[] { "--model", bundle, "--text", "a face", "--interpolate", "a man", "--frames", "1", "--out", more }));
             Assert.Equal(1, T2F.Samples.TextToFace.Program.Main(new[] { "--model", Path.Combine(root, "missing"), "--text", "a face" }));
+
+            // Bad input is refused before loading: absurd counts, seeds and psi, texts without words, an --out that is a file.
+            Assert.Equal(2, T2F.Samples.TextToFace.Program.Main(new[] { "--model", bundle, "--text", "a face", "--count", "2000" }));
+            Assert.Equal(2, T2F.Samples.TextToFace.Program.Main(new[] { "--model", bundle, "--text", "a face", "--count", "2000000000" }));
+            Assert.Equal(2, T2F.Samples.TextToFace.Program.Main(new[] { "--model", bundle, "--text", "a face", "--seed", "9223372036854775800" }));
+            Assert.Equal(2, T2F.Samples.TextToFace.Program.Main(new[] { "--model", bundle, "--text", "a face", "--seed", "1e20" }));
+            Assert.Equal(2, T2F.Samples.TextToFace.Program.Main(new[] { "--model", bundle, "--text", "a face", "--truncation", "abc" }));
+            Assert.Equal(2, T2F.Samples.TextToFace.Program.Main(new[] { "--model", bundle, "--text", "\u0000\u200b\t\n" }));
+            string aFile = Path.Combine(root, "a-file");
+            File.WriteAllText(aFile, "x");
+            Assert.Equal(1, T2F.Samples.TextToFace.Program.Main(new[] { "--model", bundle, "--text", "a face", "--out", aFile }));
+
+            // A description with control characters stays on one line of descriptions.txt.
+            string lined = Path.Combine(root, "lined");
+            Assert.Equal(0, T2F.Samples.TextToFace.Program.Main(new[] { "--model", bundle, "--text", "The man\nhas a\tbeard.", "--count", "1", "--out", lined }));
+            Assert.Single(File.ReadAllLines(Path.Combine(lined, "descriptions.txt")));
         }
         finally
         {
