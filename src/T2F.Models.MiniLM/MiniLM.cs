@@ -71,7 +71,7 @@ public static class MiniLM
         var encoder = LoadEncoder();
         try
         {
-            return T2F.Core.Pipeline.TextToFacePipeline.Load(folder, encoder);
+            return T2F.Core.Pipeline.TextToFacePipeline.Load(folder, encoder, EncoderName);
         }
         catch
         {

@@ -75,7 +75,15 @@ public sealed class TextToFacePipeline : IDisposable
     /// <param name="encoder">The text encoder named in the bundle's model.json (the pipeline takes ownership; if loading fails it stays the caller's).</param>
     /// <exception cref="FileNotFoundException">A bundle file is missing.</exception>
     /// <exception cref="CheckpointFormatException">model.json is not a bundle of this format.</exception>
-    public static TextToFacePipeline Load(string folder, ITextEncoder encoder)
+    public static TextToFacePipeline Load(string folder, ITextEncoder encoder) => Load(folder, encoder, encoderName: null);
+
+    /// <summary>Loads a bundle folder, checking that it was made for the encoder named <paramref name="encoderName"/>.</summary>
+    /// <param name="folder">The bundle folder.</param>
+    /// <param name="encoder">The text encoder (the pipeline takes ownership; if loading fails it stays the caller's).</param>
+    /// <param name="encoderName">The encoder's name (e.g. <c>all-MiniLM-L6-v2</c>); null skips the check.</param>
+    /// <exception cref="FileNotFoundException">A bundle file is missing.</exception>
+    /// <exception cref="CheckpointFormatException">model.json is not a valid bundle of this format, or names another encoder or resolution.</exception>
+    public static TextToFacePipeline Load(string folder, ITextEncoder encoder, string? encoderName)
     {
         ArgumentException.ThrowIfNullOrEmpty(folder);
         ArgumentNullException.ThrowIfNull(encoder);
@@ -100,6 +108,12 @@ public sealed class TextToFacePipeline : IDisposable
             throw new CheckpointFormatException($"{json} has format '{manifest.Format}'; this version reads '{Format}'.");
         }
 
+        var space = ValidateManifest(manifest, json);
+        if (encoderName is not null && !string.Equals(manifest.TextEncoder, encoderName, StringComparison.Ordinal))
+        {
+            throw new CheckpointFormatException($"{json}: the bundle's projector was trained on '{manifest.TextEncoder}' embeddings, not '{encoderName}'; load it with that encoder.");
+        }
+
         foreach (var file in new[] { "projector.safetensors", "generator.safetensors" })
         {
             if (!File.Exists(Path.Combine(folder, file)))
@@ -112,7 +126,11 @@ public sealed class TextToFacePipeline : IDisposable
         MlpLatentProjector? projector = null;
         try
         {
-            var space = Enum.Parse<LatentSpace>(manifest.Space);
+            if (generator.Resolution != manifest.Resolution)
+            {
+                throw new CheckpointFormatException($"{json} says {manifest.Resolution}x{manifest.Resolution} but generator.safetensors is {generator.Resolution}x{generator.Resolution}; the bundle's files do not belong together: re-save it.");
+            }
+
             var config = new LatentProjectorConfig(manifest.EmbeddingSize, manifest.StyleSize, manifest.LatentCount, space, manifest.HiddenSize, manifest.Depth, manifest.NoiseSize, manifest.LayerNorm, manifest.Dropout);
             projector = new MlpLatentProjector(config);
             using (var scope = torch.NewDisposeScope())
@@ -376,6 +394,38 @@ public sealed class TextToFacePipeline : IDisposable
         {
             Encoder.Dispose();
         }
+    }
+
+    // Every field present and in range before anything is allocated from it (a HiddenSize of 2e9 would crash natively).
+    private static LatentSpace ValidateManifest(BundleManifest m, string json)
+    {
+        static void Range(string json, string field, double value, double min, double max)
+        {
+            if (!(value >= min && value <= max))
+            {
+                throw new CheckpointFormatException($"{json}: {field} is {value.ToString(CultureInfo.InvariantCulture)}, outside [{min.ToString(CultureInfo.InvariantCulture)}, {max.ToString(CultureInfo.InvariantCulture)}]; the bundle is corrupt or was edited: re-save it.");
+            }
+        }
+
+        if (string.IsNullOrWhiteSpace(m.TextEncoder) || string.IsNullOrWhiteSpace(m.Space))
+        {
+            throw new CheckpointFormatException($"{json} lacks {(string.IsNullOrWhiteSpace(m.TextEncoder) ? "TextEncoder" : "Space")}; every bundle field is required: re-save the bundle.");
+        }
+
+        if (!Enum.TryParse<LatentSpace>(m.Space, ignoreCase: false, out var space) || !Enum.IsDefined(space))
+        {
+            throw new CheckpointFormatException($"{json}: Space '{m.Space}' is not one of {string.Join(", ", Enum.GetNames<LatentSpace>())}.");
+        }
+
+        Range(json, "EmbeddingSize", m.EmbeddingSize, 1, 65_536);
+        Range(json, "StyleSize", m.StyleSize, 1, 4_096);
+        Range(json, "LatentCount", m.LatentCount, 1, 64);
+        Range(json, "HiddenSize", m.HiddenSize, 1, 65_536);
+        Range(json, "Depth", m.Depth, 1, 64);
+        Range(json, "NoiseSize", m.NoiseSize, 0, 4_096);
+        Range(json, "Dropout", m.Dropout, 0, 0.99);
+        Range(json, "Resolution", m.Resolution, 4, 4_096);
+        return space;
     }
 
     private sealed record BundleManifest(string Format, string TextEncoder, int EmbeddingSize, int StyleSize, int LatentCount, string Space, int HiddenSize, int Depth, int NoiseSize, bool LayerNorm, double Dropout, int Resolution);

@@ -157,6 +157,27 @@ public class TextToFacePipelineTests
             Assert.Throws<FileNotFoundException>(() => TextToFacePipeline.Load(root, new HashTextEncoder(32)));
             pipeline.Save(Path.Combine(root, "m"));
             Assert.Contains("32", Assert.Throws<ArgumentException>(() => TextToFacePipeline.Load(Path.Combine(root, "m"), new HashTextEncoder(48))).Message);
+
+            // model.json that was edited or damaged: one clear error naming the field, before anything is allocated.
+            string json = Path.Combine(root, "m", "model.json");
+            string good = File.ReadAllText(json);
+            void Bad(string edited, string expected)
+            {
+                File.WriteAllText(json, edited);
+                var e = Assert.Throws<T2F.Core.Checkpoints.CheckpointFormatException>(() => TextToFacePipeline.Load(Path.Combine(root, "m"), new HashTextEncoder(32)));
+                Assert.Contains(expected, e.Message, StringComparison.Ordinal);
+            }
+
+            Bad(good.Replace("\"WPlus\"", "\"Banana\"", StringComparison.Ordinal), "Banana");
+            Bad(good.Replace("\"Space\"", "\"Spaces\"", StringComparison.Ordinal), "lacks Space");
+            Bad(System.Text.RegularExpressions.Regex.Replace(good, "\"HiddenSize\": \\d+", "\"HiddenSize\": 2000000000"), "HiddenSize");
+            Bad(System.Text.RegularExpressions.Regex.Replace(good, "\"Resolution\": \\d+", "\"Resolution\": 32"), "32x32");
+            File.WriteAllText(json, good);
+            Assert.Contains("hash-32", Assert.Throws<T2F.Core.Checkpoints.CheckpointFormatException>(() => TextToFacePipeline.Load(Path.Combine(root, "m"), new HashTextEncoder(32), "bert-base-uncased")).Message);
+            using (TextToFacePipeline.Load(Path.Combine(root, "m"), new HashTextEncoder(32), "hash-32"))
+            {
+            }
+
             File.Delete(Path.Combine(root, "m", "projector.safetensors"));
             Assert.Contains("projector.safetensors", Assert.Throws<FileNotFoundException>(() => TextToFacePipeline.Load(Path.Combine(root, "m"), new HashTextEncoder(32))).Message);
         }
