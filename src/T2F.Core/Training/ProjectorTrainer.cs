@@ -113,6 +113,7 @@ public sealed class ProjectorTrainer : IDisposable
     /// <exception cref="TrainingDivergedException">A loss became NaN or infinite.</exception>
     public void Train(IProgress<TrainingProgress>? progress = null, CancellationToken cancellationToken = default)
     {
+        using var runLock = RunFolderLock.Acquire(RunFolder);
         projector.train();
         var clock = Stopwatch.StartNew();
         long start = Step;

@@ -110,6 +110,7 @@ public sealed class StyleGan2Trainer : IDisposable
     /// <exception cref="TrainingDivergedException">A loss became NaN or infinite.</exception>
     public void Train(IProgress<TrainingProgress>? progress = null, CancellationToken cancellationToken = default)
     {
+        using var runLock = RunFolderLock.Acquire(RunFolder);
         Generator.train();
         Discriminator.train();
         var clock = Stopwatch.StartNew();

@@ -118,6 +118,42 @@ public class StyleGan2TrainerTests
     }
 
     [Fact]
+    public void TrainingRemovesTemporariesACrashLeftAndRefusesASecondWriterOfTheFolder()
+    {
+        using var data = Data();
+        string dir = Directory.CreateTempSubdirectory("t2f-train").FullName;
+        try
+        {
+            // What kill -9 during an atomic checkpoint write leaves behind, and files that are not ours.
+            string stale = Path.Combine(dir, $".checkpoint.safetensors.{Guid.NewGuid():N}.tmp");
+            File.WriteAllBytes(stale, new byte[1024]);
+            string unrelated = Path.Combine(dir, ".notes.tmp");
+            File.WriteAllText(unrelated, "keep");
+
+            using (var t = new StyleGan2Trainer(GConfig, DConfig, data, dir, Options(1)))
+            {
+                using (T2F.Core.Training.RunFolderLock.Acquire(dir))
+                {
+                    var e = Assert.Throws<IOException>(() => t.Train());
+                    Assert.Contains("Another training process", e.Message, StringComparison.Ordinal);
+                }
+
+                Assert.False(File.Exists(stale), "the stale temporary survived the lock");
+                t.Train();
+            }
+
+            Assert.False(File.Exists(stale));
+            Assert.True(File.Exists(unrelated), "a file that is not an atomic-write temporary was removed");
+            Assert.Empty(Directory.GetFiles(dir, ".checkpoint.safetensors.*.tmp"));
+            Assert.True(File.Exists(Path.Combine(dir, "checkpoint.safetensors")));
+        }
+        finally
+        {
+            Directory.Delete(dir, true);
+        }
+    }
+
+    [Fact]
     public void ACheckpointOfAnotherArchitectureIsRejectedWithTheDifference()
     {
         using var data = Data();
