@@ -288,51 +288,22 @@ public static class Program
 
     // Every option a verb reads, with the smallest value an integer option takes (null: not an integer). An unknown
     // option is an error, not ignored: "--step 20" must not train the default 10,000 steps.
+    private static readonly (string Name, int? Min)[] TrainingLoopOptions =
+    {
+        ("--data", null), ("--run", null), ("--batch", 1), ("--steps", 1), ("--lr", null), ("--seed", 0),
+        ("--checkpoint-every", 1), ("--sample-every", 0), ("--log-every", 1), ("--threads", 1), ("--device", null),
+    };
+
     private static readonly Dictionary<string, Dictionary<string, int?>> VerbOptions = new(StringComparer.Ordinal)
     {
-        ["gan"] = new(StringComparer.Ordinal)
-        {
-            ["--data"] = null,
-            ["--run"] = null,
-            ["--size"] = 8,
-            ["--channels"] = null,
-            ["--style"] = 1,
-            ["--mapping"] = 1,
-            ["--batch"] = 1,
-            ["--accumulate"] = 1,
-            ["--steps"] = 1,
-            ["--lr"] = null,
-            ["--seed"] = 0,
-            ["--checkpoint-every"] = 1,
-            ["--sample-every"] = 0,
-            ["--log-every"] = 1,
-            ["--threads"] = 1,
-            ["--device"] = null,
-        },
-        ["projector"] = new(StringComparer.Ordinal)
-        {
-            ["--data"] = null,
-            ["--generator"] = null,
-            ["--run"] = null,
-            ["--space"] = null,
-            ["--hidden"] = 1,
-            ["--depth"] = 1,
-            ["--noise"] = 0,
-            ["--batch"] = 1,
-            ["--steps"] = 1,
-            ["--lr"] = null,
-            ["--seed"] = 0,
-            ["--checkpoint-every"] = 1,
-            ["--sample-every"] = 0,
-            ["--log-every"] = 1,
-            ["--perceptual"] = null,
-            ["--perceptual-weight"] = null,
-            ["--adversarial"] = null,
-            ["--threads"] = 1,
-            ["--device"] = null,
-        },
-        ["bundle"] = new(StringComparer.Ordinal) { ["--generator"] = null, ["--projector-run"] = null, ["--out"] = null },
+        ["gan"] = Options(TrainingLoopOptions, ("--size", 8), ("--channels", null), ("--style", 1), ("--mapping", 1), ("--accumulate", 1)),
+        ["projector"] = Options(TrainingLoopOptions, ("--generator", null), ("--space", null), ("--hidden", 1), ("--depth", 1), ("--noise", 0),
+            ("--perceptual", null), ("--perceptual-weight", null), ("--adversarial", null)),
+        ["bundle"] = Options(Array.Empty<(string, int?)>(), ("--generator", null), ("--projector-run", null), ("--out", null)),
     };
+
+    private static Dictionary<string, int?> Options((string Name, int? Min)[] shared, params (string Name, int? Min)[] own)
+        => shared.Concat(own).ToDictionary(o => o.Name, o => o.Min, StringComparer.Ordinal);
 
     /// <summary>Rejects options the verb does not know and integer options that are not integers at or above their minimum.</summary>
     private static void CheckOptions(string verb, Dictionary<string, string> o)
