@@ -58,6 +58,7 @@ public sealed class StyleGan2Model : IStyleGenerator
         {
             using var scope = torch.NewDisposeScope();
             ModuleStateLoader.Load(generator, weights.Generator!.ToTensors(), $"{path} ({weights.GeneratorKey})");
+            RejectNonFinite(generator, path);
             Tensor? mean = null;
             if (weights.LatentAvg is { } avg)
             {
@@ -77,6 +78,19 @@ public sealed class StyleGan2Model : IStyleGenerator
         {
             generator.Dispose();
             throw;
+        }
+    }
+
+    // A NaN or infinite weight renders a grey or black image without any error: refuse the file instead.
+    private static void RejectNonFinite(StyleGan2Generator generator, string path)
+    {
+        using var scope = torch.NewDisposeScope();
+        foreach (var (name, tensor) in generator.state_dict())
+        {
+            if (tensor.is_floating_point() && !torch.isfinite(tensor).all().item<bool>())
+            {
+                throw new CheckpointFormatException($"{path}: {name} holds NaN or infinite values; the checkpoint is corrupt or came from a diverged run: use an earlier checkpoint.");
+            }
         }
     }
 

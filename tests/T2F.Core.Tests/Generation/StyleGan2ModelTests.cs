@@ -54,6 +54,33 @@ public class StyleGan2ModelTests
     }
 
     [Fact]
+    public void ACheckpointWithANaNWeightIsRefusedNamingTheTensor()
+    {
+        string dir = Directory.CreateTempSubdirectory("t2f-nan").FullName;
+        try
+        {
+            string path = Path.Combine(dir, "g.safetensors");
+            using (var model = StyleGan2Model.Create(new GeneratorConfig(16, 16, 2, new Dictionary<int, int> { [4] = 16, [8] = 12, [16] = 8 }, 0.01f, StyleGan2Defaults.BlurTaps), seed: 1))
+            {
+                using (no_grad())
+                {
+                    model.Generator.named_parameters().First(p => p.name.EndsWith("conv.weight", StringComparison.Ordinal)).parameter[0, 0, 0, 0, 0] = float.NaN;
+                }
+
+                model.SaveSafeTensors(path);
+            }
+
+            var e = Assert.Throws<CheckpointFormatException>(() => StyleGan2Model.Load(path));
+            Assert.Contains("conv.weight holds NaN", e.Message, StringComparison.Ordinal);
+            Assert.Equal(1, T2F.Samples.StyleGan2.Program.Main(new[] { "--checkpoint", path, "--count", "1", "--out", Path.Combine(dir, "out") }));
+        }
+        finally
+        {
+            Directory.Delete(dir, true);
+        }
+    }
+
+    [Fact]
     public void ConvertedCheckpointCarriesLatentAvgUsedForTruncation()
     {
         using var scope = NewDisposeScope();
