@@ -156,6 +156,11 @@ public static class Program
         // unconditional StyleGAN2 checkpoint (a baseline: face i from seed + i).
         string? modelPath = o.GetValueOrDefault("model");
         bool isBundle = modelPath is not null && File.Exists(Path.Combine(modelPath, "model.json"));
+        if (modelPath is not null && !isBundle && Directory.Exists(modelPath))
+        {
+            throw new FileNotFoundException($"--model {modelPath} is a folder without model.json, so neither a text-to-face bundle (written by `T2F.Train bundle`) nor a generator checkpoint file; pass the bundle folder or a checkpoint file.", Path.Combine(modelPath, "model.json"));
+        }
+
         using var pipeline = isBundle ? T2F.Models.MiniLM.MiniLM.LoadPipeline(modelPath!) : null;
         using var model = modelPath is not null && !isBundle ? StyleGan2Model.Load(modelPath) : null;
         int size = pipeline?.Resolution ?? model?.Resolution ?? CommandLineOptions.Int(o, "size", 64, 16);

@@ -70,6 +70,26 @@ public class EvaluateSampleTests
         }
     }
 
+    [Fact]
+    public void AFolderWithoutModelJsonIsNamedAsNeitherBundleNorCheckpoint()
+    {
+        string root = Directory.CreateTempSubdirectory("t2f-eval-model").FullName;
+        var error = new StringWriter();
+        var previous = Console.Error;
+        Console.SetError(error);
+        try
+        {
+            int rc = T2F.Samples.Evaluate.Program.Main(new[] { "--data", root, "--model", root, "--out", Path.Combine(root, "out") });
+            Assert.Equal(1, rc);
+            Assert.Contains("without model.json", error.ToString(), StringComparison.Ordinal);
+        }
+        finally
+        {
+            Console.SetError(previous);
+            Directory.Delete(root, true);
+        }
+    }
+
     [Theory]
     [InlineData(2, "--count", "4")]
     [InlineData(2, "--data", "x", "--out", "y", "--bogus", "1")]
