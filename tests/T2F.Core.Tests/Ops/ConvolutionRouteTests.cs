@@ -225,6 +225,10 @@ public class ConvolutionRouteTests
         {
             Convolutions.Conv2d(x, w);
             Assert.False(LibTorchContext.OneDnnEnabled);
+
+            // A float64 call runs natively but must not turn oneDNN back on for the process.
+            Convolutions.Conv2d(x.to(float64), w.to(float64));
+            Assert.False(LibTorchContext.OneDnnEnabled);
         }
 
         using (new ConvolutionRouteScope(ConvolutionRoute.ChannelPadded))

@@ -135,10 +135,11 @@ public static class Convolutions
         return y.view(n, groups, padded, h, w).narrow(2, 0, outPerGroup).reshape(n, groups * outPerGroup, h, w).MoveToOuterDisposeScope();
     }
 
-    // libtorch's switches are process-wide and only matter for CPU kernels: a CUDA call must not flip them.
+    // libtorch's switches are process-wide and the routes are decided for float32 CPU kernels: a CUDA, float64 or bf16
+    // call must not flip them (it would turn oneDNN back on for everyone where Auto chose OneDnnDisabled).
     private static void ApplyOnCpu(ConvolutionRoute route, Tensor input)
     {
-        if (input.device_type == DeviceType.CPU)
+        if (input.device_type == DeviceType.CPU && input.dtype == ScalarType.Float32)
         {
             ConvolutionRouting.Apply(route);
         }
