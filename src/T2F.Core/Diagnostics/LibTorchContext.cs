@@ -40,31 +40,11 @@ internal static unsafe class LibTorchContext
 
     /// <summary>Allows or forbids oneDNN for every ATen op of the process. Returns false where the binding is unavailable.</summary>
     /// <param name="enabled">False routes convolutions to ATen's own kernels.</param>
-    public static bool SetOneDnnEnabled(bool enabled)
-    {
-        var b = Native.Value;
-        if (b is null)
-        {
-            return false;
-        }
-
-        b.SetUserEnabledMkldnn(b.GlobalContext(), enabled ? (byte)1 : (byte)0);
-        return true;
-    }
+    public static bool SetOneDnnEnabled(bool enabled) => Native.Value is { } b && SetSwitch(b, b.SetUserEnabledMkldnn, enabled);
 
     /// <summary>Allows or forbids NNPACK process-wide. Returns false where the binding is unavailable.</summary>
     /// <param name="enabled">False skips NNPACK (and its per-call warning where it failed to initialise).</param>
-    public static bool SetNnpackEnabled(bool enabled)
-    {
-        var b = Native.Value;
-        if (b is null)
-        {
-            return false;
-        }
-
-        b.SetUserEnabledNnpack(b.GlobalContext(), enabled ? (byte)1 : (byte)0);
-        return true;
-    }
+    public static bool SetNnpackEnabled(bool enabled) => Native.Value is { } b && SetSwitch(b, b.SetUserEnabledNnpack, enabled);
 
     /// <summary>libtorch's CPU capability ("AVX512", "AVX2", "DEFAULT"), or null.</summary>
     public static string? CpuCapability => Native.Value is { } b ? ReadString(b.GetCpuCapability, b.OperatorDelete) : null;
@@ -98,6 +78,12 @@ internal static unsafe class LibTorchContext
             int end = config.IndexOfAny(new[] { ',', ' ', '\n' }, at + Key.Length);
             return config[(at + Key.Length)..(end < 0 ? config.Length : end)];
         }
+    }
+
+    private static bool SetSwitch(Bindings b, delegate* unmanaged<IntPtr, byte, void> setter, bool enabled)
+    {
+        setter(b.GlobalContext(), enabled ? (byte)1 : (byte)0);
+        return true;
     }
 
     // A libstdc++ (cxx11 ABI) std::string returned by value: the caller passes the 32-byte object by a hidden

@@ -97,42 +97,14 @@ public static class T2FDiagnostics
 
     private static string DescribeInstructionSets()
     {
-        var sets = new List<string>();
-        if (Avx2.IsSupported)
+        // AVX-512 BF16 is CPUID leaf 7 sub-leaf 1, EAX bit 5 (.NET has no IsSupported for it).
+        bool bf16 = X86Base.IsSupported && X86Base.CpuId(0, 0).Eax >= 7 && (X86Base.CpuId(7, 1).Eax & (1 << 5)) != 0;
+        var sets = new (bool Supported, string Name)[]
         {
-            sets.Add("AVX2");
-        }
-
-        if (Fma.IsSupported)
-        {
-            sets.Add("FMA");
-        }
-
-        if (Avx512F.IsSupported)
-        {
-            sets.Add("AVX-512F");
-        }
-
-        if (Avx512BW.IsSupported)
-        {
-            sets.Add("AVX-512BW");
-        }
-
-        if (Avx512Vbmi.IsSupported)
-        {
-            sets.Add("AVX-512VBMI");
-        }
-
-        if (AvxVnni.IsSupported)
-        {
-            sets.Add("AVX-VNNI");
-        }
-
-        if (X86Base.IsSupported && X86Base.CpuId(0, 0).Eax >= 7 && (X86Base.CpuId(7, 1).Eax & (1 << 5)) != 0)
-        {
-            sets.Add("AVX-512BF16");
-        }
-
-        return sets.Count == 0 ? RuntimeInformation.ProcessArchitecture.ToString() : string.Join(' ', sets);
+            (Avx2.IsSupported, "AVX2"), (Fma.IsSupported, "FMA"), (Avx512F.IsSupported, "AVX-512F"), (Avx512BW.IsSupported, "AVX-512BW"),
+            (Avx512Vbmi.IsSupported, "AVX-512VBMI"), (AvxVnni.IsSupported, "AVX-VNNI"), (bf16, "AVX-512BF16"),
+        };
+        var supported = sets.Where(s => s.Supported).Select(s => s.Name).ToList();
+        return supported.Count == 0 ? RuntimeInformation.ProcessArchitecture.ToString() : string.Join(' ', supported);
     }
 }
