@@ -66,9 +66,6 @@ public static class Program
                 Console.WriteLine($"Self-check, route {route} ({(check.Passed ? "exact" : "WRONG")}, {check.Elapsed.TotalMilliseconds:0} ms):");
                 Console.Write(check.FormatTable());
             }
-
-            // Leave libtorch's switches as the active route needs them.
-            _ = T2FDiagnostics.Collect();
         }
 
         Console.WriteLine();

@@ -56,7 +56,7 @@ public static class Program
         {
             model = StyleGan2Model.Load(options.Checkpoint);
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or T2F.Core.Checkpoints.StateDictMismatchException or T2F.Core.Checkpoints.CheckpointFormatException)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or T2F.Core.Checkpoints.StateDictMismatchException)
         {
             Console.Error.WriteLine($"error: {e.Message}");
             return 1;

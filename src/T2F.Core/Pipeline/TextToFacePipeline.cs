@@ -246,11 +246,13 @@ public sealed class TextToFacePipeline : IDisposable
         int per = options.FacesPerDescription;
         using var scope = torch.NewDisposeScope();
         using var noGrad = torch.no_grad();
-        var source = ProjectWPlus(Enumerable.Repeat(description, per).ToList(), options.Seed, per);
-        var target = ProjectWPlus(Enumerable.Repeat(editedDescription, per).ToList(), options.Seed, per);
+        var sourceTexts = Enumerable.Repeat(description, per).ToList();
+        var targetTexts = Enumerable.Repeat(editedDescription, per).ToList();
+        var source = ProjectWPlus(sourceTexts, options.Seed, per);
+        var target = ProjectWPlus(targetTexts, options.Seed, per);
         var edited = source + ((target - source) * strength);
-        var originals = Render(source, Enumerable.Repeat(description, per).ToList(), per, options);
-        var changes = Render(edited, Enumerable.Repeat(editedDescription, per).ToList(), per, options);
+        var originals = Render(source, sourceTexts, per, options);
+        var changes = Render(edited, targetTexts, per, options);
         return Interleave(originals, changes);
     }
 
