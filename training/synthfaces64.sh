@@ -19,6 +19,18 @@ projector_run=training/synthfaces64/projector
 out=training/synthfaces64/bundle
 
 build() { dotnet build "$1" -c Release -v q -nologo >/dev/null; }
+# The trainer runs from a private copy of its managed assemblies: a later `dotnet build` of the solution rewrites
+# samples/*/bin in place, which would pull the files out from under a run that lasts hours. libtorch (runtimes/)
+# never changes between builds, so it is linked, not copied (1.3 GB).
+trainer=training/.bin/T2F.Train
+stage_trainer() {
+  build samples/T2F.Train
+  local from=samples/T2F.Train/bin/Release/net10.0
+  rm -rf "$trainer.new" && mkdir -p "$trainer.new"
+  find "$from" -maxdepth 1 -type f -exec cp {} "$trainer.new/" \;
+  ln -s "$(realpath "$from/runtimes")" "$trainer.new/runtimes"
+  rm -rf "$trainer" && mv "$trainer.new" "$trainer"
+}
 
 if [ ! -f "$data/list_attr_celeba.txt" ]; then
   build samples/T2F.Data
@@ -26,23 +38,23 @@ if [ ! -f "$data/list_attr_celeba.txt" ]; then
 fi
 
 if [ "$phase" = gan ] || [ "$phase" = all ]; then
-  build samples/T2F.Train
-  dotnet samples/T2F.Train/bin/Release/net10.0/T2F.Train.dll gan --data "$data" --run "$gan_run" \
+  stage_trainer
+  dotnet "$trainer/T2F.Train.dll" gan --data "$data" --run "$gan_run" \
     --size 64 --channels 4:96,8:96,16:96,32:64,64:32 --style 256 --mapping 4 \
     --batch 8 --lr 0.002 --seed 0 --steps "$gan_steps" \
     --checkpoint-every 250 --sample-every 1000 --log-every 50 --threads "$threads"
 fi
 
 if [ "$phase" = projector ] || [ "$phase" = all ]; then
-  build samples/T2F.Train
-  dotnet samples/T2F.Train/bin/Release/net10.0/T2F.Train.dll projector --data "$data" --generator "$gan_run/checkpoint.safetensors" \
+  stage_trainer
+  dotnet "$trainer/T2F.Train.dll" projector --data "$data" --generator "$gan_run/checkpoint.safetensors" \
     --run "$projector_run" --space wplus --hidden 512 --depth 2 --noise 16 \
     --batch 16 --lr 0.0005 --seed 0 --steps "$projector_steps" --perceptual resnet18:64 \
     --checkpoint-every 250 --sample-every 1000 --log-every 50 --threads "$threads"
 fi
 
 if [ "$phase" = bundle ] || [ "$phase" = all ]; then
-  build samples/T2F.Train
-  dotnet samples/T2F.Train/bin/Release/net10.0/T2F.Train.dll bundle --generator "$gan_run/checkpoint.safetensors" \
+  stage_trainer
+  dotnet "$trainer/T2F.Train.dll" bundle --generator "$gan_run/checkpoint.safetensors" \
     --projector-run "$projector_run" --out "$out"
 fi
