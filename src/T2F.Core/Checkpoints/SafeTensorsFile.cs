@@ -33,6 +33,48 @@ public static class SafeTensorsFile
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
         using SafeFileHandle handle = File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.Read);
+        var (entries, metadata, dataStart) = ReadHeader(handle, path);
+        var tensors = new OrderedDictionary<string, TensorData>(entries.Count, StringComparer.Ordinal);
+        foreach (var e in entries)
+        {
+            var data = new byte[e.End - e.Begin];
+            ReadAt(handle, data, dataStart + e.Begin, path);
+            tensors.Add(e.Name, new TensorData(e.DType, e.Shape, data));
+        }
+
+        return new SafeTensorsContent(
+            new ReadOnlyDictionary<string, TensorData>(tensors),
+            new ReadOnlyDictionary<string, string>(metadata));
+    }
+
+    /// <summary>
+    /// Opens the safetensors file at <paramref name="path"/>, validating its header as <see cref="Read"/> does, but
+    /// leaves the tensors' bytes in the file until they are used (<see cref="TensorData.Data"/> or
+    /// <see cref="TensorData.CopyTo"/>): loading a model then copies them straight into its parameters, and tensors
+    /// that are never used (a training checkpoint's optimiser state) are never read.
+    /// </summary>
+    /// <param name="path">The file.</param>
+    /// <returns>The open file; dispose it once the tensors are copied.</returns>
+    /// <exception cref="CheckpointFormatException">The file is not a valid safetensors file, or is truncated.</exception>
+    /// <exception cref="FileNotFoundException">There is no such file.</exception>
+    public static SafeTensorsReader Open(string path)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        SafeFileHandle handle = File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.Read | FileShare.Delete);
+        try
+        {
+            var (entries, metadata, dataStart) = ReadHeader(handle, path);
+            return new SafeTensorsReader(path, handle, entries.Select(e => (e.Name, e.DType, e.Shape, dataStart + e.Begin, e.End - e.Begin)), metadata);
+        }
+        catch
+        {
+            handle.Dispose();
+            throw;
+        }
+    }
+
+    private static (List<(string Name, TensorDataType DType, long[] Shape, long Begin, long End)> Entries, Dictionary<string, string> Metadata, long DataStart) ReadHeader(SafeFileHandle handle, string path)
+    {
         long fileLength = RandomAccess.GetLength(handle);
         if (fileLength < 8)
         {
@@ -103,17 +145,7 @@ public static class SafeTensorsFile
             }
         }
 
-        var tensors = new OrderedDictionary<string, TensorData>(entries.Count, StringComparer.Ordinal);
-        foreach (var e in entries)
-        {
-            var data = new byte[e.End - e.Begin];
-            ReadAt(handle, data, dataStart + e.Begin, path);
-            tensors.Add(e.Name, new TensorData(e.DType, e.Shape, data));
-        }
-
-        return new SafeTensorsContent(
-            new ReadOnlyDictionary<string, TensorData>(tensors),
-            new ReadOnlyDictionary<string, string>(metadata));
+        return (entries, metadata, dataStart);
     }
 
     /// <summary>

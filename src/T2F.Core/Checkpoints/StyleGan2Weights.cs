@@ -59,6 +59,31 @@ public sealed partial class StyleGan2Weights
         return FromPickle(path, PyTorchCheckpoint.Load(path));
     }
 
+    /// <summary>
+    /// As <see cref="Read"/>, but a .safetensors file stays open in <paramref name="openFile"/> and its tensors are read
+    /// only when copied (straight into a model's parameters); the caller disposes <paramref name="openFile"/>.
+    /// </summary>
+    internal static StyleGan2Weights Open(string path, out SafeTensorsReader? openFile)
+    {
+        openFile = null;
+        if (!path.EndsWith(".safetensors", StringComparison.OrdinalIgnoreCase) || !File.Exists(path))
+        {
+            return Read(path);
+        }
+
+        openFile = SafeTensorsFile.Open(path);
+        try
+        {
+            return FromSafeTensors(path, openFile.Content);
+        }
+        catch
+        {
+            openFile.Dispose();
+            openFile = null;
+            throw;
+        }
+    }
+
     /// <summary>Infers the generator architecture from the tensor shapes (never from a hard-coded table).</summary>
     /// <param name="mappingLrMul">lr_mlp; null takes <c>args.lr_mlp</c> when present, else the reference's 0.01.</param>
     public GeneratorConfig InferGeneratorConfig(float? mappingLrMul = null)

@@ -12,24 +12,28 @@ public static class TensorDataTorchExtensions
     public static Tensor ToTensor(this TensorData data)
     {
         ArgumentNullException.ThrowIfNull(data);
-        var type = data.DType switch
-        {
-            TensorDataType.Float32 => ScalarType.Float32,
-            TensorDataType.Float64 => ScalarType.Float64,
-            TensorDataType.Float16 => ScalarType.Float16,
-            TensorDataType.BFloat16 => ScalarType.BFloat16,
-            TensorDataType.Int64 => ScalarType.Int64,
-            TensorDataType.Int32 => ScalarType.Int32,
-            TensorDataType.Int16 => ScalarType.Int16,
-            TensorDataType.Int8 => ScalarType.Int8,
-            TensorDataType.UInt8 => ScalarType.Byte,
-            TensorDataType.Bool => ScalarType.Bool,
-            _ => throw new NotSupportedException($"Tensor type {data.DType} has no TorchSharp equivalent."),
-        };
-        var tensor = torch.empty(data.Shape, type);
-        data.Data.AsSpan().CopyTo(tensor.bytes);
+        var tensor = torch.empty(data.Shape, data.DType.ToScalarType());
+        data.CopyTo(tensor.bytes);
         return tensor;
     }
+
+    /// <summary>The TorchSharp element type of a file element type.</summary>
+    /// <param name="type">The file element type.</param>
+    /// <exception cref="NotSupportedException">TorchSharp has no such type.</exception>
+    public static ScalarType ToScalarType(this TensorDataType type) => type switch
+    {
+        TensorDataType.Float32 => ScalarType.Float32,
+        TensorDataType.Float64 => ScalarType.Float64,
+        TensorDataType.Float16 => ScalarType.Float16,
+        TensorDataType.BFloat16 => ScalarType.BFloat16,
+        TensorDataType.Int64 => ScalarType.Int64,
+        TensorDataType.Int32 => ScalarType.Int32,
+        TensorDataType.Int16 => ScalarType.Int16,
+        TensorDataType.Int8 => ScalarType.Int8,
+        TensorDataType.UInt8 => ScalarType.Byte,
+        TensorDataType.Bool => ScalarType.Bool,
+        _ => throw new NotSupportedException($"Tensor type {type} has no TorchSharp equivalent."),
+    };
 
     /// <summary>Copies a tensor (any device, any layout) into a <see cref="TensorData"/>.</summary>
     /// <param name="tensor">The tensor.</param>

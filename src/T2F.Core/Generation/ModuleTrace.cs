@@ -14,7 +14,9 @@ public static class ModuleTrace
 
     /// <summary>
     /// Starts capturing on this thread: every traced module under <paramref name="root"/> reports its output to
-    /// <paramref name="sink"/> with its dotted name. Dispose the result to stop. The sink must copy what it keeps.
+    /// <paramref name="sink"/> with its dotted name. Dispose the result to stop. The sink must copy what it keeps
+    /// and keep the copy out of dispose scopes (e.g. <c>t.detach().clone().DetachFromDisposeScope()</c>, disposed by the sink's owner):
+    /// layers run in their own scopes, which free everything created in them, the sink's copies included.
     /// </summary>
     /// <param name="root">The module whose descendants are named relative to it.</param>
     /// <param name="sink">Receives (name, output).</param>

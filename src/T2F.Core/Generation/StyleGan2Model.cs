@@ -1,4 +1,5 @@
 using T2F.Core.Checkpoints;
+using T2F.Core.Ops.Convolution;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -46,7 +47,9 @@ public sealed class StyleGan2Model : IStyleGenerator
     /// <param name="mappingLrMul">Override of lr_mlp (not stored in weights; default args.lr_mlp or 0.01).</param>
     public static StyleGan2Model Load(string path, float? mappingLrMul = null)
     {
-        var weights = StyleGan2Weights.Read(path);
+        ConvolutionRouting.Prefetch();
+        var weights = StyleGan2Weights.Open(path, out var openFile);
+        using var file = openFile;
         var config = weights.InferGeneratorConfig(mappingLrMul);
         StyleGan2Generator generator;
         using (ParameterInit.SkipForLoading())
@@ -57,7 +60,7 @@ public sealed class StyleGan2Model : IStyleGenerator
         try
         {
             using var scope = torch.NewDisposeScope();
-            ModuleStateLoader.Load(generator, weights.Generator!.ToTensors(), $"{path} ({weights.GeneratorKey})");
+            ModuleStateLoader.Load(generator, weights.Generator!, $"{path} ({weights.GeneratorKey})");
             RejectNonFinite(generator, path);
             Tensor? mean = null;
             if (weights.LatentAvg is { } avg)

@@ -133,10 +133,9 @@ public sealed class TextToFacePipeline : IDisposable
 
             var config = new LatentProjectorConfig(manifest.EmbeddingSize, manifest.StyleSize, manifest.LatentCount, space, manifest.HiddenSize, manifest.Depth, manifest.NoiseSize, manifest.LayerNorm, manifest.Dropout);
             projector = new MlpLatentProjector(config);
-            using (var scope = torch.NewDisposeScope())
+            using (var projectorFile = SafeTensorsFile.Open(Path.Combine(folder, "projector.safetensors")))
             {
-                var tensors = SafeTensorsFile.Read(Path.Combine(folder, "projector.safetensors")).Tensors.ToDictionary(p => p.Key, p => p.Value.ToTensor());
-                ModuleStateLoader.Load(projector, tensors, Path.Combine(folder, "projector.safetensors"));
+                ModuleStateLoader.Load(projector, projectorFile.Content.Tensors, projectorFile.Path);
             }
 
             return new TextToFacePipeline(encoder, projector, generator, manifest.TextEncoder, ownsEncoder: true);

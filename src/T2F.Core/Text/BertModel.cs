@@ -67,15 +67,7 @@ public sealed class BertModel : nn.Module<Tensor, Tensor, Tensor, Tensor>
     public void LoadWeights(IReadOnlyDictionary<string, TensorData> weights, string sourceName)
     {
         ArgumentNullException.ThrowIfNull(weights);
-        using var scope = torch.NewDisposeScope();
-        var tensors = new Dictionary<string, Tensor>(weights.Count, StringComparer.Ordinal);
-        foreach (var (name, data) in weights)
-        {
-            var t = data.ToTensor();
-            tensors[name] = t.is_floating_point() ? t.to(ScalarType.Float32) : t;
-        }
-
-        ModuleStateLoader.Load(this, tensors, sourceName);
+        ModuleStateLoader.Load(this, weights, sourceName);
     }
 
     /// <summary>Encodes a padded batch of token ids.</summary>

@@ -19,9 +19,10 @@ public class DiscriminatorGoldenTests
         using var backendScope = new BackendScope(backend);
         using var scope = NewDisposeScope();
         using var d = G.LoadDiscriminator();
-        var traces = new Dictionary<string, Tensor>();
+        using var capture = new TraceCapture();
+        var traces = capture.Traces;
         Tensor fake;
-        using (ModuleTrace.Start(d, (name, t) => traces[name] = t.detach().clone()))
+        using (ModuleTrace.Start(d, capture.Sink))
         {
             fake = d.forward(G.Tensor("out.img"));
         }

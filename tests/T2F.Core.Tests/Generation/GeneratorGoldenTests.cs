@@ -35,9 +35,10 @@ public class GeneratorGoldenTests
     {
         using var scope = NewDisposeScope();
         using var g = G.LoadGenerator();
-        var traces = new Dictionary<string, Tensor>();
+        using var capture = new TraceCapture();
+        var traces = capture.Traces;
         Tensor w;
-        using (ModuleTrace.Start(g, (name, t) => traces[name] = t.detach().clone()))
+        using (ModuleTrace.Start(g, capture.Sink))
         {
             w = g.Map(G.Tensor("input.z"));
         }
@@ -62,9 +63,10 @@ public class GeneratorGoldenTests
         using var backendScope = new BackendScope(backend);
         using var scope = NewDisposeScope();
         using var g = Load(strategy);
-        var traces = new Dictionary<string, Tensor>();
+        using var capture = new TraceCapture();
+        var traces = capture.Traces;
         GeneratorOutput output;
-        using (ModuleTrace.Start(g, (name, t) => traces[name] = t.detach().clone()))
+        using (ModuleTrace.Start(g, capture.Sink))
         {
             output = g.Generate(new[] { G.Tensor("input.z") }, ExplicitNoise);
         }

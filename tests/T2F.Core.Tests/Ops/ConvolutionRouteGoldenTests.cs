@@ -37,9 +37,10 @@ public class ConvolutionRouteGoldenTests
             using var scope = NewDisposeScope();
             using var g = G.LoadGenerator();
             g.SetModulatedConvStrategy(strategy);
-            var traces = new Dictionary<string, Tensor>();
+            using var capture = new TraceCapture();
+            var traces = capture.Traces;
             GeneratorOutput output;
-            using (ModuleTrace.Start(g, (name, t) => traces[name] = t.detach().clone()))
+            using (ModuleTrace.Start(g, capture.Sink))
             {
                 output = g.Generate(new[] { G.Tensor("input.z") }, new GenerateOptions { Noise = NoiseMode.Explicit, NoiseTensors = G.Noise() });
             }

@@ -38,6 +38,21 @@ public class ConvolutionRouteTests
     }
 
     [Fact]
+    public void PrefetchingFromManyThreadsGivesTheOneDecision()
+    {
+        // Model loading starts the decision in the background; racing it with the first convolution must neither
+        // throw nor decide twice.
+        var seen = new System.Collections.Concurrent.ConcurrentBag<ConvolutionRoutingDecision>();
+        Parallel.For(0, 16, i =>
+        {
+            ConvolutionRouting.Prefetch();
+            seen.Add(ConvolutionRouting.Decision);
+        });
+        Assert.True(ConvolutionRouting.Decided);
+        Assert.All(seen, d => Assert.Same(ConvolutionRouting.Decision, d));
+    }
+
+    [Fact]
     public void AWrongConvolutionInjectedThroughTheSeamIsDetectedAndNamed()
     {
         var library = SelfCheckKernels.Library;

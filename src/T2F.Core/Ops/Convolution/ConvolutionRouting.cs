@@ -19,6 +19,33 @@ internal static class ConvolutionRouting
     /// <summary>True once the Auto decision was made in this process.</summary>
     public static bool Decided => AutoDecision.IsValueCreated;
 
+    /// <summary>
+    /// Starts the Auto decision on a thread-pool thread when the setting is Auto and it is not made yet, so that the
+    /// self-check (0.1-0.3 s) overlaps work that needs no convolution, such as reading a model's weights. The first
+    /// convolution then waits for it, as it would have run it; a failure is kept and thrown there.
+    /// </summary>
+    public static void Prefetch()
+    {
+        if (OpSettings.ConvolutionRoute != ConvolutionRoute.Auto || AutoDecision.IsValueCreated)
+        {
+            return;
+        }
+
+        ThreadPool.UnsafeQueueUserWorkItem(
+            static _ =>
+            {
+                try
+                {
+                    _ = AutoDecision.Value;
+                }
+                catch (Exception)
+                {
+                    // Lazy keeps the exception: the first convolution rethrows it where the caller can see it.
+                }
+            },
+            null);
+    }
+
     /// <summary>The concrete route of the current setting.</summary>
     public static ConvolutionRoute Resolve()
     {
