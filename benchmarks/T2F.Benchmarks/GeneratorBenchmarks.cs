@@ -63,6 +63,8 @@ public abstract class GeneratorBenchmarkBase
             _ => ModulatedConvStrategy.Auto,
         });
         z = torch.randn(BatchSize, generator.Config.StyleDim);
+        // Printed because it decides the result: libtorch's threads and the cores this process may run on.
+        Console.WriteLine($"// libtorch threads {torch.get_num_threads()}, processor affinity 0x{System.Diagnostics.Process.GetCurrentProcess().ProcessorAffinity:X}, {Environment.ProcessorCount} processors");
     }
 
     [Benchmark]
@@ -148,4 +150,19 @@ public class GeneratorRouteBenchmarks : GeneratorBenchmarkBase
     protected override ConvolutionRoute ConvRoute => Route;
 
     protected override UpsampleFormulation Upsampling => Upsample;
+}
+
+/// <summary>
+/// What the T2F.StyleGan2 sample prints per image after its first: the generator at 256x256 (config-f widths), batch
+/// 1, the library's defaults (Auto route, fastest path). One case, so it is quick to rerun after a change.
+/// </summary>
+[MemoryDiagnoser(false)]
+[Config(typeof(LongRunningConfig))]
+public class GeneratorLatencyBenchmarks : GeneratorBenchmarkBase
+{
+    protected override int BatchSize => 1;
+
+    protected override GeneratorPath Mode => GeneratorPath.Fastest;
+
+    protected override int Resolution => 256;
 }
