@@ -107,6 +107,8 @@ public sealed class ProjectorTrainer : IDisposable
     /// <summary>Steps completed.</summary>
     public long Step { get; private set; }
 
+    private static readonly string[] LossNames = { "loss", "l1", "l2", "perceptual", "latent", "adversarial", "d_loss" };
+
     /// <summary>Trains up to <see cref="ProjectorTrainingOptions.Steps"/>.</summary>
     /// <param name="progress">Progress sink.</param>
     /// <param name="cancellationToken">Stops after the current step (a checkpoint is written first).</param>
@@ -117,11 +119,7 @@ public sealed class ProjectorTrainer : IDisposable
         projector.train();
         var clock = Stopwatch.StartNew();
         long start = Step;
-        using var csv = new StreamWriter(Path.Combine(RunFolder, "projector-losses.csv"), append: Step > 0);
-        if (Step == 0)
-        {
-            csv.WriteLine("step,loss,l1,l2,perceptual,latent,adversarial,d_loss,images_per_s");
-        }
+        using var csv = LossLog.Open(Path.Combine(RunFolder, "projector-losses.csv"), LossNames, Step);
 
         while (Step < Options.Steps)
         {
@@ -141,8 +139,7 @@ public sealed class ProjectorTrainer : IDisposable
             double rate = (Step - start) * Options.Batch / Math.Max(1e-9, clock.Elapsed.TotalSeconds);
             if (Step % Options.LogEvery == 0 || Step == Options.Steps)
             {
-                csv.WriteLine(string.Join(",", new[] { Step.ToString(CultureInfo.InvariantCulture) }.Concat(new[] { "loss", "l1", "l2", "perceptual", "latent", "adversarial", "d_loss" }.Select(k => losses[k].ToString("R", CultureInfo.InvariantCulture))).Append(rate.ToString("F2", CultureInfo.InvariantCulture))));
-                csv.Flush();
+                csv.Write(Step, LossNames, losses, rate);
                 progress?.Report(new TrainingProgress(Step, Options.Steps, rate, losses, TimeSpan.FromSeconds((Options.Steps - Step) * Options.Batch / Math.Max(1e-9, rate))));
             }
 

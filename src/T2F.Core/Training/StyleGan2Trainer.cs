@@ -115,7 +115,7 @@ public sealed class StyleGan2Trainer : IDisposable
         Discriminator.train();
         var clock = Stopwatch.StartNew();
         long startStep = Step;
-        using var csv = OpenLossLog();
+        using var csv = LossLog.Open(Path.Combine(RunFolder, "losses.csv"), LossNames, Step);
         while (Step < Options.Steps)
         {
             if (cancellationToken.IsCancellationRequested)
@@ -137,8 +137,7 @@ public sealed class StyleGan2Trainer : IDisposable
             double imagesPerSecond = (Step - startStep) * Options.Batch / Math.Max(1e-9, clock.Elapsed.TotalSeconds);
             if (Step % Options.LogEvery == 0 || Step == Options.Steps)
             {
-                csv.WriteLine(string.Join(",", new[] { Step.ToString(CultureInfo.InvariantCulture) }.Concat(LossNames.Select(n => losses.TryGetValue(n, out double v) ? v.ToString("R", CultureInfo.InvariantCulture) : string.Empty)).Append(imagesPerSecond.ToString("F2", CultureInfo.InvariantCulture))));
-                csv.Flush();
+                csv.Write(Step, LossNames, losses, imagesPerSecond);
                 var eta = TimeSpan.FromSeconds((Options.Steps - Step) * Options.Batch / Math.Max(1e-9, imagesPerSecond));
                 progress?.Report(new TrainingProgress(Step, Options.Steps, imagesPerSecond, losses, eta));
             }
@@ -382,24 +381,6 @@ public sealed class StyleGan2Trainer : IDisposable
         dOptim.Load(Part("d_optim."), long.Parse(content.Metadata["d_optim_step"], CultureInfo.InvariantCulture));
         Step = long.Parse(content.Metadata["step"], CultureInfo.InvariantCulture);
         meanPathLength = double.Parse(content.Metadata["mean_path_length"], CultureInfo.InvariantCulture);
-    }
-
-    private StreamWriter OpenLossLog()
-    {
-        string path = Path.Combine(RunFolder, "losses.csv");
-        string header = "step," + string.Join(",", LossNames) + ",images_per_s";
-        // Rows written after the checkpoint we resumed from would be repeated: keep only steps <= Step.
-        var keep = File.Exists(path)
-            ? File.ReadLines(path).Skip(1).Where(l => long.TryParse(l.Split(',')[0], NumberStyles.Integer, CultureInfo.InvariantCulture, out long s) && s <= Step).ToList()
-            : new List<string>();
-        var writer = new StreamWriter(path, append: false);
-        writer.WriteLine(header);
-        foreach (var line in keep)
-        {
-            writer.WriteLine(line);
-        }
-
-        return writer;
     }
 
     private void SaveSampleGrid()
