@@ -64,7 +64,7 @@ public abstract class GeneratorBenchmarkBase
         });
         z = torch.randn(BatchSize, generator.Config.StyleDim);
         // Printed because it decides the result: libtorch's threads and the cores this process may run on.
-        Console.WriteLine($"// libtorch threads {torch.get_num_threads()}, processor affinity 0x{System.Diagnostics.Process.GetCurrentProcess().ProcessorAffinity:X}, {Environment.ProcessorCount} processors");
+        Console.WriteLine($"// libtorch threads {torch.get_num_threads()}, processor affinity {(OperatingSystem.IsLinux() || OperatingSystem.IsWindows() ? $"0x{System.Diagnostics.Process.GetCurrentProcess().ProcessorAffinity:X}" : "n/a")}, {Environment.ProcessorCount} processors");
     }
 
     [Benchmark]
