@@ -8,12 +8,13 @@ namespace T2F.Core.Generation;
 /// <summary>
 /// A StyleGAN2 generator ready for inference: loads the reference's checkpoints (architecture read from the
 /// weights), renders from z, w or w+ with truncation, style mixing and seeded noise, and saves safetensors.
-/// Not thread-safe: use one instance per thread.
+/// Rendering (Map, Synthesize, MeanLatent) may run on several threads at once; Save and Dispose only when no call runs.
 /// </summary>
 public sealed class StyleGan2Model : IStyleGenerator
 {
     private const int DefaultMeanLatentSamples = 4096;
 
+    private readonly object meanLatentGate = new();
     private Tensor? meanLatent;
     private bool disposed;
 
@@ -137,14 +138,18 @@ public sealed class StyleGan2Model : IStyleGenerator
     public Tensor MeanLatent(int samples = DefaultMeanLatentSamples, long seed = 0)
     {
         ObjectDisposedException.ThrowIf(disposed, this);
-        if (meanLatent is null)
+        lock (meanLatentGate)
         {
-            using var scope = torch.NewDisposeScope();
-            using var noGrad = torch.no_grad();
-            meanLatent = Generator.MeanLatent(SampleZ(samples, seed)).DetachFromDisposeScope();
-        }
+            // Computed once even when several threads render with truncation at the same time.
+            if (meanLatent is null)
+            {
+                using var scope = torch.NewDisposeScope();
+                using var noGrad = torch.no_grad();
+                meanLatent = Generator.MeanLatent(SampleZ(samples, seed)).DetachFromDisposeScope();
+            }
 
-        return meanLatent.alias();
+            return meanLatent.alias();
+        }
     }
 
     /// <inheritdoc />

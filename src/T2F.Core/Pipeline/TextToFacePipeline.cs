@@ -13,7 +13,8 @@ namespace T2F.Core.Pipeline;
 /// Text in, face out: a text encoder, the paper's latent projector and a StyleGAN2 generator. A model bundle is a
 /// folder with <c>model.json</c> (format, projector architecture, text encoder name), <c>projector.safetensors</c> and
 /// <c>generator.safetensors</c>, written atomically. The text encoder is supplied by the caller (for MiniLM:
-/// <c>T2F.Models.MiniLM.MiniLM.LoadEncoder()</c>), so T2F.Core ships no weights. Not thread-safe.
+/// <c>T2F.Models.MiniLM.MiniLM.LoadEncoder()</c>), so T2F.Core ships no weights. Generate, Edit, Interpolate and Mix may run on several threads at once (8 threads
+/// sharing one pipeline give the bytes of sequential calls: PipelineConcurrencyTests); Dispose only when no call runs.
 /// </summary>
 public sealed class TextToFacePipeline : IDisposable
 {
@@ -148,7 +149,10 @@ public sealed class TextToFacePipeline : IDisposable
         }
     }
 
-    /// <summary>Writes the bundle folder atomically (into a temporary folder, then renamed over <paramref name="folder"/>).</summary>
+    /// <summary>
+    /// Writes the bundle folder atomically: into a temporary folder, then renamed over <paramref name="folder"/>. Two
+    /// processes saving to the same folder at once leave one of the two bundles, whole, never a mix.
+    /// </summary>
     /// <param name="folder">Target folder.</param>
     public void Save(string folder)
     {
@@ -157,7 +161,6 @@ public sealed class TextToFacePipeline : IDisposable
         string parent = Path.GetDirectoryName(full) ?? throw new ArgumentException($"'{folder}' has no parent folder.", nameof(folder));
         Directory.CreateDirectory(parent);
         string temp = Path.Combine(parent, $".{Path.GetFileName(full)}.{Guid.NewGuid():N}.tmp");
-        string? old = null;
         try
         {
             Directory.CreateDirectory(temp);
@@ -166,17 +169,7 @@ public sealed class TextToFacePipeline : IDisposable
             var c = Projector.Config;
             var manifest = new BundleManifest(Format, EncoderName, c.EmbeddingSize, c.StyleSize, c.LatentCount, c.Space.ToString(), c.HiddenSize, c.Depth, c.NoiseSize, c.LayerNorm, c.Dropout, Generator.Resolution);
             IO.AtomicFile.WriteText(Path.Combine(temp, "model.json"), w => w.Write(JsonSerializer.Serialize(manifest, new JsonSerializerOptions { WriteIndented = true })));
-            if (Directory.Exists(full))
-            {
-                old = full + "." + Guid.NewGuid().ToString("N") + ".old";
-                Directory.Move(full, old);
-            }
-
-            Directory.Move(temp, full);
-            if (old is not null)
-            {
-                Directory.Delete(old, true);
-            }
+            SwapIn(temp, full);
         }
         catch
         {
@@ -185,12 +178,66 @@ public sealed class TextToFacePipeline : IDisposable
                 Directory.Delete(temp, true);
             }
 
-            if (old is not null && !Directory.Exists(full))
+            throw;
+        }
+    }
+
+    // Replaces `full` by the finished folder `temp` with two renames (the old folder aside, the new one in). Another
+    // writer may land its bundle between them; then the swap is retried, so the last complete bundle wins and a bundle
+    // folder is only ever one writer's.
+    private static void SwapIn(string temp, string full)
+    {
+        const int attempts = 20;
+        for (int attempt = 1; ; attempt++)
+        {
+            string? old = null;
+            try
             {
-                Directory.Move(old, full);
+                if (Directory.Exists(full))
+                {
+                    string aside = $"{full}.{Guid.NewGuid():N}.old";
+                    Directory.Move(full, aside);
+                    old = aside;
+                }
+
+                Directory.Move(temp, full);
+            }
+            catch (IOException) when (attempt < attempts)
+            {
+                Restore(old, full);
+                Thread.Sleep(attempt);
+                continue;
+            }
+            catch
+            {
+                Restore(old, full);
+                throw;
             }
 
-            throw;
+            if (old is not null)
+            {
+                Directory.Delete(old, true);
+            }
+
+            return;
+        }
+    }
+
+    // Puts the folder we moved aside back when nothing took its place, else drops it.
+    private static void Restore(string? old, string full)
+    {
+        if (old is null)
+        {
+            return;
+        }
+
+        if (Directory.Exists(full))
+        {
+            Directory.Delete(old, true);
+        }
+        else
+        {
+            Directory.Move(old, full);
         }
     }
 

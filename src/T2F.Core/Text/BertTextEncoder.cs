@@ -13,7 +13,7 @@ namespace T2F.Core.Text;
 /// pooler) + optional L2 normalisation. Batches are right-padded to their longest text. Inference runs without
 /// gradients and frees every intermediate tensor, so memory stays flat over any number of calls.
 /// Load all-MiniLM-L6-v2 with <c>T2F.Models.MiniLM.MiniLM.LoadEncoder()</c> (separate package) or a Hugging Face
-/// folder with <see cref="LoadHuggingFace"/>. Not thread-safe: use one instance per thread.
+/// folder with <see cref="LoadHuggingFace"/>. Encode may run on several threads at once (PipelineConcurrencyTests); Dispose only when no call runs.
 /// </summary>
 public sealed class BertTextEncoder : ITextEncoder
 {

@@ -245,6 +245,36 @@ public class StyleGan2TrainerTests
         }
     }
 
+    [Fact]
+    public void ResidentMemoryStaysFlatOverTwoHundredTrainingSteps()
+    {
+        using var data = Data();
+        string dir = Directory.CreateTempSubdirectory("t2f-train").FullName;
+        try
+        {
+            long after20 = 0, after200 = 0;
+            using var t = new StyleGan2Trainer(GConfig, DConfig, data, dir, Options(200) with { LogEvery = 20 });
+            t.Train(new SyncProgress(p =>
+            {
+                if (p.Step == 20)
+                {
+                    after20 = ProcessMemory.ResidentBytesAfterCollection();
+                }
+                else if (p.Step == 200)
+                {
+                    after200 = ProcessMemory.ResidentBytesAfterCollection();
+                }
+            }));
+            Assert.True(after20 > 0 && after200 > 0, "progress was not reported at steps 20 and 200");
+            long growth = after200 - after20;
+            Assert.True(growth < 50L << 20, $"resident memory grew by {growth >> 20} MB from step 20 to step 200 (budget 50 MB)");
+        }
+        finally
+        {
+            Directory.Delete(dir, true);
+        }
+    }
+
     private sealed class SyncProgress(Action<TrainingProgress> report) : IProgress<TrainingProgress>
     {
         public void Report(TrainingProgress value) => report(value);
