@@ -76,7 +76,7 @@ internal sealed class StoredZipWriter
             throw new ArgumentException($"The entry '{name}' is {data.Length} bytes; entries of 4 GiB or more are not supported.", nameof(data));
         }
 
-        uint crc = Crc32.Compute(data);
+        uint crc = System.IO.Hashing.Crc32.HashToUInt32(data);
         long offset = _position;
         long unpadded = offset + LocalHeaderSize + nameBytes.Length + 4;
         int padding = (int)((Alignment - (unpadded % Alignment)) % Alignment);

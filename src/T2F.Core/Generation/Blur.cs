@@ -6,7 +6,7 @@ using static TorchSharp.torch.nn;
 namespace T2F.Core.Generation;
 
 /// <summary>
-/// FIR low-pass filter (spec 1.5): buffer <c>kernel</c> = make_kernel(taps) * factor^2; forward =
+/// FIR low-pass filter (rosinality <c>model.py</c> <c>Blur</c>): buffer <c>kernel</c> = make_kernel(taps) * factor^2; forward =
 /// upfirdn2d(x, kernel, up 1, down 1, pad).
 /// </summary>
 public sealed class Blur : Module<Tensor, Tensor>

@@ -5,7 +5,7 @@ using static TorchSharp.torch.nn;
 namespace T2F.Core.Generation;
 
 /// <summary>
-/// The discriminator's conv block (spec 3.1), an indexed sequence like the reference's nn.Sequential:
+/// The discriminator's conv block (rosinality <c>model.py</c> <c>ConvLayer</c>), an indexed sequence like the reference's nn.Sequential:
 /// not downsampling <c>0 = EqualConv2d, 1 = FusedLeakyReLU</c>; downsampling <c>0 = Blur, 1 = EqualConv2d (stride 2), 2 = FusedLeakyReLU</c>.
 /// The conv has a bias only when there is no activation (the activation owns it otherwise).
 /// </summary>

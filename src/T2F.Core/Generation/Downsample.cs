@@ -6,7 +6,7 @@ using static TorchSharp.torch.nn;
 namespace T2F.Core.Generation;
 
 /// <summary>
-/// FIR downsampler (spec 1.5): buffer <c>kernel</c> = make_kernel; pad p = k - factor gives
+/// FIR downsampler (rosinality <c>model.py</c> <c>Downsample</c>): buffer <c>kernel</c> = make_kernel; pad p = k - factor gives
 /// ((p + 1) / 2, p / 2); output H/2 x W/2. Present in the reference, unused by its G and D.
 /// </summary>
 public sealed class Downsample : Module<Tensor, Tensor>

@@ -7,7 +7,7 @@ using static TorchSharp.torch.nn;
 namespace T2F.Core.Generation;
 
 /// <summary>
-/// Linear layer with equalized learning rate (spec 1.1): stores an unscaled <c>weight [out, in]</c> and
+/// Linear layer with equalized learning rate (rosinality <c>model.py</c> <c>EqualLinear</c>): stores an unscaled <c>weight [out, in]</c> and
 /// multiplies it by <c>lr_mul / sqrt(in)</c> at every call; the bias is multiplied by <c>lr_mul</c>.
 /// With <c>activation</c> the bias is added inside the fused leaky ReLU.
 /// </summary>

@@ -2,7 +2,7 @@ using static TorchSharp.torch;
 
 namespace T2F.Core.Generation;
 
-/// <summary>Options of <see cref="StyleGan2Generator.Generate"/>, mirroring the reference's forward arguments (spec 2.2).</summary>
+/// <summary>Options of <see cref="StyleGan2Generator.Generate"/>, mirroring the reference's forward arguments (rosinality <c>model.py</c> <c>Generator.forward</c>).</summary>
 public sealed record GenerateOptions
 {
     /// <summary>True when the styles are w ([B, style_dim]) or w+ ([B, n_latent, style_dim]); false maps z first.</summary>

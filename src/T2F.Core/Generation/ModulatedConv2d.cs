@@ -8,7 +8,7 @@ using static TorchSharp.torch.nn;
 namespace T2F.Core.Generation;
 
 /// <summary>
-/// Modulated (and optionally demodulated) convolution, StyleGAN2's core layer (spec 1.6). Parameters:
+/// Modulated (and optionally demodulated) convolution, StyleGAN2's core layer (rosinality <c>model.py</c> <c>ModulatedConv2d</c>). Parameters:
 /// <c>weight [1, out, in, k, k]</c>, <c>modulation</c> = EqualLinear(style_dim, in, bias_init 1), and for
 /// up/down-sampling a <c>blur</c> whose kernel is a buffer. No bias. Forward: (x [B, in, H, W], w [B, style_dim]).
 /// </summary>

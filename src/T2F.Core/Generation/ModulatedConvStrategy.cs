@@ -1,6 +1,6 @@
 namespace T2F.Core.Generation;
 
-/// <summary>How <see cref="ModulatedConv2d"/> executes; both compute the same maths (spec 1.6).</summary>
+/// <summary>How <see cref="ModulatedConv2d"/> executes; both compute the same maths (rosinality <c>model.py</c> <c>ModulatedConv2d.forward</c>, both branches).</summary>
 public enum ModulatedConvStrategy
 {
     /// <summary>Reference backend: <see cref="GroupedWeights"/>; fast backend: <see cref="InputScaling"/>.</summary>

@@ -1,6 +1,6 @@
 namespace T2F.Core.Generation;
 
-/// <summary>Where the per-layer noise comes from (spec 2.2 step 2).</summary>
+/// <summary>Where the per-layer noise comes from (rosinality <c>model.py</c> <c>Generator.forward</c>: <c>noise</c>, <c>randomize_noise</c>).</summary>
 public enum NoiseMode
 {
     /// <summary>Fresh N(0,1) noise for every call, drawn from a seeded generator (reproducible for a seed).</summary>

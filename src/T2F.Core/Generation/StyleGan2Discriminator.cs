@@ -6,7 +6,7 @@ using static TorchSharp.torch.nn;
 namespace T2F.Core.Generation;
 
 /// <summary>
-/// StyleGAN2 residual discriminator (spec 3): <c>convs</c> (a 1x1 ConvLayer from RGB, then one ResBlock per
+/// StyleGAN2 residual discriminator (rosinality <c>model.py</c> <c>Discriminator</c>): <c>convs</c> (a 1x1 ConvLayer from RGB, then one ResBlock per
 /// halving down to 4x4), minibatch standard deviation, <c>final_conv</c>, <c>final_linear</c>. Image -> logits [B, 1].
 /// </summary>
 public sealed class StyleGan2Discriminator : Module<Tensor, Tensor>

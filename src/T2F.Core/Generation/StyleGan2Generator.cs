@@ -6,7 +6,7 @@ using static TorchSharp.torch.nn;
 namespace T2F.Core.Generation;
 
 /// <summary>
-/// StyleGAN2 generator, module for module the reference's <c>Generator</c> (spec 2): mapping network
+/// StyleGAN2 generator, module for module the reference's <c>Generator</c> (rosinality <c>model.py</c>): mapping network
 /// <c>style</c>, <c>input</c>, <c>conv1</c>, <c>to_rgb1</c>, <c>convs</c>, <c>to_rgbs</c>, <c>noises</c>.
 /// State-dict keys are the reference's, so loading a checkpoint is a name match.
 /// </summary>

@@ -5,7 +5,7 @@ using static TorchSharp.torch.nn;
 namespace T2F.Core.Generation;
 
 /// <summary>
-/// StyleGAN2 synthesis layer (spec 1.9): modulated conv -> + noise -> + bias -> leaky ReLU * sqrt 2.
+/// StyleGAN2 synthesis layer (rosinality <c>model.py</c> <c>StyledConv</c>): modulated conv -> + noise -> + bias -> leaky ReLU * sqrt 2.
 /// Submodules <c>conv</c>, <c>noise</c>, <c>activate</c>.
 /// </summary>
 public sealed class StyledConv : Module<Tensor, Tensor, Tensor, Tensor>

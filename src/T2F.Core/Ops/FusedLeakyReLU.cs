@@ -7,7 +7,7 @@ namespace T2F.Core.Ops;
 
 /// <summary>
 /// Fused bias + leaky ReLU + gain: <c>lrelu(x + b, slope) * gain</c> with slope 0.2 and gain sqrt(2) by default
-/// (reference: <c>op/fused_act.py</c>; spec section 1.2). The bias is broadcast along dimension 1.
+/// (reference: rosinality <c>op/fused_act.py</c> <c>fused_leaky_relu</c>). The bias is broadcast along dimension 1.
 /// </summary>
 public static class FusedLeakyReLU
 {

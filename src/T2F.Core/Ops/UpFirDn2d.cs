@@ -7,7 +7,7 @@ namespace T2F.Core.Ops;
 /// <summary>
 /// upfirdn2d: upsample by zero insertion, pad (negative pads crop), filter with a FIR kernel (a true
 /// convolution: the kernel is flipped), downsample by keeping every <c>down</c>-th sample. Applied to every
-/// [H, W] plane of an [N, C, H, W] tensor (spec section 1.4; reference <c>upfirdn2d_native</c>).
+/// [H, W] plane of an [N, C, H, W] tensor (reference: rosinality <c>op/upfirdn2d.py</c> <c>upfirdn2d_native</c>).
 /// </summary>
 public static class UpFirDn2d
 {

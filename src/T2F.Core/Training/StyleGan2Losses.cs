@@ -3,7 +3,7 @@ using static TorchSharp.torch;
 
 namespace T2F.Core.Training;
 
-/// <summary>The reference train.py losses (spec 6), including its quirks.</summary>
+/// <summary>The reference train.py losses (rosinality <c>train.py</c> <c>d_logistic_loss</c>, <c>d_r1_loss</c>, <c>g_nonsaturating_loss</c>, <c>g_path_regularize</c>), including its quirks.</summary>
 public static class StyleGan2Losses
 {
     /// <summary><c>mean(softplus(-real)) + mean(softplus(fake))</c>.</summary>
@@ -39,7 +39,7 @@ public static class StyleGan2Losses
     }
 
     /// <summary>
-    /// Path length regularisation (spec 6): <c>y = randn / sqrt(H W)</c>; <c>g = d sum(img * y) / d latents</c>;
+    /// Path length regularisation (<c>train.py</c> <c>g_path_regularize</c>): <c>y = randn / sqrt(H W)</c>; <c>g = d sum(img * y) / d latents</c>;
     /// lengths = sqrt(mean over layers of sum over style of g^2); the mean is updated with <paramref name="decay"/> and
     /// the penalty uses the updated, non-detached mean, as the reference does.
     /// </summary>
