@@ -39,6 +39,11 @@ internal static class FaceImageDecoder
                 throw new FaceImageException(path, $"has no pixels ({full.Width}x{full.Height}).", null);
             }
 
+            if ((long)full.Width * full.Height > Imaging.ImageTensor.MaxDecodedPixels)
+            {
+                throw new FaceImageException(path, $"declares {full.Width}x{full.Height} pixels, more than the {Imaging.ImageTensor.MaxDecodedPixels:N0} (8192 x 8192) a face image may have: resize it first.", null);
+            }
+
             // JPEG decodes at 1/2, 1/4, 1/8 scale for free: use the smallest that still covers the output.
             var size = full.Size;
             float scale = (float)resolution / Math.Min(full.Width, full.Height);

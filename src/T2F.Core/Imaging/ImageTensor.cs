@@ -83,13 +83,22 @@ public static class ImageTensor
         IO.AtomicFile.WriteBytes(path, ToPng(image));
     }
 
+    /// <summary>
+    /// The most pixels an image file may declare (8192 x 8192): decoding allocates 4 bytes per pixel from the header's
+    /// dimensions, so a 100-byte file claiming 100,000 x 100,000 pixels is refused before anything is allocated.
+    /// </summary>
+    public const long MaxDecodedPixels = 8192L * 8192;
+
     /// <summary>Decodes a PNG/JPEG file into packed RGB bytes.</summary>
     /// <param name="path">Image file.</param>
     /// <param name="width">Decoded width.</param>
     /// <param name="height">Decoded height.</param>
+    /// <exception cref="InvalidDataException">The file is not a decodable image, or declares more than <see cref="MaxDecodedPixels"/> pixels.</exception>
     public static byte[] LoadRgb24(string path, out int width, out int height)
     {
-        using var bitmap = SKBitmap.Decode(path) ?? throw new InvalidDataException($"{path} is not an image SkiaSharp can decode (PNG, JPEG, WebP, ...).");
+        using var codec = SKCodec.Create(path) ?? throw new InvalidDataException($"{path} is not an image SkiaSharp can decode (PNG, JPEG, WebP, ...).");
+        CheckDimensions(path, codec.Info.Width, codec.Info.Height);
+        using var bitmap = SKBitmap.Decode(codec) ?? throw new InvalidDataException($"{path} is damaged: SkiaSharp could not decode its pixels.");
         using var rgba = bitmap.Copy(SKColorType.Rgba8888) ?? throw new InvalidDataException($"{path}: cannot convert to RGBA.");
         width = rgba.Width;
         height = rgba.Height;
@@ -103,5 +112,14 @@ public static class ImageTensor
         }
 
         return rgb;
+    }
+
+    /// <summary>Refuses image dimensions above <see cref="MaxDecodedPixels"/> (or below one pixel), naming the file.</summary>
+    internal static void CheckDimensions(string path, int width, int height)
+    {
+        if (width < 1 || height < 1 || (long)width * height > MaxDecodedPixels)
+        {
+            throw new InvalidDataException($"{path} declares {width}x{height} pixels; images of 1 to {MaxDecodedPixels:N0} pixels (8192 x 8192) are read. Resize it first.");
+        }
     }
 }

@@ -39,6 +39,44 @@ public class ImageTensorTests
         }
     }
 
+    // A tiny PNG whose header claims width x height pixels (valid signature, IHDR and CRCs; the pixels are missing).
+    internal static byte[] PngClaiming(int width, int height)
+    {
+        static byte[] Chunk(string type, byte[] data)
+        {
+            var typed = System.Text.Encoding.ASCII.GetBytes(type).Concat(data).ToArray();
+            var length = BitConverter.GetBytes(System.Buffers.Binary.BinaryPrimitives.ReverseEndianness(data.Length));
+            var crc = BitConverter.GetBytes(System.Buffers.Binary.BinaryPrimitives.ReverseEndianness(System.IO.Hashing.Crc32.HashToUInt32(typed)));
+            return length.Concat(typed).Concat(crc).ToArray();
+        }
+
+        var ihdr = BitConverter.GetBytes(System.Buffers.Binary.BinaryPrimitives.ReverseEndianness(width))
+            .Concat(BitConverter.GetBytes(System.Buffers.Binary.BinaryPrimitives.ReverseEndianness(height)))
+            .Concat(new byte[] { 8, 2, 0, 0, 0 }).ToArray();
+        return new byte[] { 0x89, (byte)'P', (byte)'N', (byte)'G', 13, 10, 26, 10 }
+            .Concat(Chunk("IHDR", ihdr)).Concat(Chunk("IDAT", new byte[] { 0x78, 0x9c, 3, 0, 0, 0, 0, 1 })).Concat(Chunk("IEND", Array.Empty<byte>())).ToArray();
+    }
+
+    [Fact]
+    public void AnImageClaimingHugeDimensionsIsRefusedBeforeDecoding()
+    {
+        string dir = Directory.CreateTempSubdirectory("t2f-img").FullName;
+        try
+        {
+            string path = Path.Combine(dir, "bomb.png");
+            File.WriteAllBytes(path, PngClaiming(100_000, 100_000));
+            var error = Assert.Throws<InvalidDataException>(() => ImageTensor.LoadRgb24(path, out _, out _));
+            Assert.Contains("100000x100000", error.Message);
+            Assert.Contains(path, error.Message);
+            var face = Assert.Throws<T2F.Core.Data.FaceImageException>(() => T2F.Core.Data.FaceImageDecoder.Decode(path, 16, false, new float[3 * 16 * 16]));
+            Assert.Contains("100000x100000", face.Message);
+        }
+        finally
+        {
+            Directory.Delete(dir, true);
+        }
+    }
+
     [Fact]
     public void GridTilesRowByRowAndFillsEmptyCells()
     {
