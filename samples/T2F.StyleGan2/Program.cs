@@ -4,13 +4,15 @@
 //   dotnet run --project samples/T2F.StyleGan2 -c Release -- --checkpoint FILE --count N --seed S --truncation T --out DIR
 using System.Diagnostics;
 using System.Globalization;
+using System.Text.RegularExpressions;
 using T2F.Core.Generation;
 using T2F.Core.Imaging;
+using T2F.Samples.Shared;
 using TorchSharp;
 
 namespace T2F.Samples.StyleGan2;
 
-public static class Program
+public static partial class Program
 {
     private const string Usage = """
         Usage: T2F.StyleGan2 --checkpoint FILE [--count N] [--seed S] [--truncation T] [--out DIR]
@@ -74,9 +76,11 @@ public static class Program
                 using var mean = model.MeanLatent();
             }
 
+            OutputFolder output;
             try
             {
-                Directory.CreateDirectory(options.OutputFolder);
+                // Locked for this run; seedNNNNNN.png files of an earlier run are removed, so the folder holds this run's.
+                output = OutputFolder.Claim(options.OutputFolder, OwnFiles());
                 EnsureWritable(options.OutputFolder);
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
@@ -84,6 +88,8 @@ public static class Program
                 Console.Error.WriteLine($"error: cannot write to --out {options.OutputFolder}: {e.Message} Choose a writable folder.");
                 return 1;
             }
+
+            using var claimed = output;
 
             var render = new Stopwatch();
             double firstBatchMs = 0;
@@ -127,6 +133,9 @@ public static class Program
 
         return 0;
     }
+
+    [GeneratedRegex(@"^seed\d{6,}\.png$")]
+    private static partial Regex OwnFiles();
 
     // Fails before any rendering when the output folder is not writable (read-only, or a file in the way).
     private static void EnsureWritable(string folder)

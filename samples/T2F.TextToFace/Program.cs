@@ -2,11 +2,13 @@
 //   dotnet run --project samples/T2F.TextToFace -c Release -- --model DIR --text "The woman has wavy blond hair and is smiling." --count 4 --out out/t2f
 using System.Diagnostics;
 using System.Globalization;
+using System.Text.RegularExpressions;
 using T2F.Core.Pipeline;
+using T2F.Samples.Shared;
 
 namespace T2F.Samples.TextToFace;
 
-public static class Program
+public static partial class Program
 {
     private const string Usage = """
         Usage: T2F.TextToFace --model DIR --text "description" [--text ...] [--count N] [--seed S] [--truncation T] [--out DIR]
@@ -108,6 +110,8 @@ public static class Program
 
         try
         {
+            // Locked for this run; the files an earlier run left (faces, strips, descriptions.txt) are removed first.
+            using var claimed = OutputFolder.Claim(output, OwnFiles());
             using var pipeline = T2F.Models.MiniLM.MiniLM.LoadPipeline(model);
             var clock = Stopwatch.StartNew();
             var faces = pipeline.Generate(texts, new GenerationOptions { FacesPerDescription = count, Seed = seed, Truncation = truncation });
@@ -123,7 +127,9 @@ public static class Program
                 Console.WriteLine($"  {file}: {Printable(face.Description)}");
             }
 
-            File.WriteAllLines(Path.Combine(output, "descriptions.txt"), lines);
+            string list = Path.Combine(output, "descriptions.txt");
+            File.WriteAllLines(list + ".tmp", lines);
+            File.Move(list + ".tmp", list, overwrite: true);
             Console.WriteLine($"{faces.Count} face(s) at {pipeline.Resolution}x{pipeline.Resolution}, {ms:F0} ms per face (text encoding included, loading excluded).");
             var options = new GenerationOptions { FacesPerDescription = count, Seed = seed, Truncation = truncation };
             if (edit is not null)
@@ -165,6 +171,9 @@ public static class Program
             return 1;
         }
     }
+
+    [GeneratedRegex(@"^((face\d{3}_\d{2}|edit_\d{2}_(original|edited)|edit_strip|interpolation|mix_\d{2})\.png|descriptions\.txt)$")]
+    private static partial Regex OwnFiles();
 
     // Largest seed: the projector and noise generators take 47 bits.
     private const long MaxSeed = 0x7fffffffffff;

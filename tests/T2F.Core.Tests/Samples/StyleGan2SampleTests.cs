@@ -33,6 +33,35 @@ public class StyleGan2SampleTests
     }
 
     [Fact]
+    public void ARerunReplacesTheEarlierRunsImagesAndARunningOneHoldsTheFolder()
+    {
+        var golden = StyleGan2Golden.Instance;
+        string dir = Directory.CreateTempSubdirectory("t2f-sample").FullName;
+        try
+        {
+            string[] Args(int count, int seed) => new[] { "--checkpoint", Path.Combine(golden.Folder, "checkpoint.pt"), "--count", count.ToString(System.Globalization.CultureInfo.InvariantCulture), "--seed", seed.ToString(System.Globalization.CultureInfo.InvariantCulture), "--out", dir };
+            File.WriteAllText(Path.Combine(dir, "notes.txt"), "the user's own file");
+            Assert.Equal(0, T2F.Samples.StyleGan2.Program.Main(Args(3, 0)));
+            Assert.Equal(0, T2F.Samples.StyleGan2.Program.Main(Args(1, 50)));
+            var files = Directory.GetFiles(dir).Select(Path.GetFileName).Where(f => !f!.StartsWith('.')).OrderBy(f => f, StringComparer.Ordinal).ToArray();
+            Assert.Equal(new[] { "notes.txt", "seed000050.png" }, files);
+
+            // Another run writing there: refused with exit 1, nothing of it touched.
+            using (new FileStream(Path.Combine(dir, ".t2f-output.lock"), FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None))
+            {
+                Assert.Equal(1, T2F.Samples.StyleGan2.Program.Main(Args(2, 7)));
+            }
+
+            Assert.True(File.Exists(Path.Combine(dir, "seed000050.png")));
+            Assert.False(File.Exists(Path.Combine(dir, "seed000007.png")));
+        }
+        finally
+        {
+            Directory.Delete(dir, true);
+        }
+    }
+
+    [Fact]
     public void AnOutputFolderThatIsAFileFailsBeforeRendering()
     {
         var golden = StyleGan2Golden.Instance;
