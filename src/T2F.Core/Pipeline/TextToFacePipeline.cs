@@ -27,12 +27,13 @@ public sealed class TextToFacePipeline : IDisposable
     private readonly bool ownsEncoder;
 
     /// <summary>Composes a pipeline; it owns the projector and generator (and the encoder when <paramref name="ownsEncoder"/>).</summary>
-    /// <param name="encoder">Text encoder.</param>
-    /// <param name="projector">Projector (embedding size must match the encoder; style size and latent count the generator).</param>
-    /// <param name="generator">Generator.</param>
+    /// <param name="encoder">Text encoder (<see cref="BertTextEncoder"/>, or any <see cref="ITextEncoder"/>).</param>
+    /// <param name="projector">Projector (<see cref="MlpLatentProjector"/>, or any <see cref="ILatentProjector"/>): its
+    /// embedding size must match the encoder, its style size and latent count the generator.</param>
+    /// <param name="generator">Generator (<see cref="StyleGan2Model"/>, or any <see cref="IStyleGenerator"/>).</param>
     /// <param name="encoderName">Name recorded in bundles (e.g. <c>all-MiniLM-L6-v2</c>).</param>
     /// <param name="ownsEncoder">Dispose the encoder with the pipeline.</param>
-    public TextToFacePipeline(ITextEncoder encoder, MlpLatentProjector projector, StyleGan2Model generator, string encoderName, bool ownsEncoder = false)
+    public TextToFacePipeline(ITextEncoder encoder, ILatentProjector projector, IStyleGenerator generator, string encoderName, bool ownsEncoder = false)
     {
         ArgumentNullException.ThrowIfNull(encoder);
         ArgumentNullException.ThrowIfNull(projector);
@@ -43,9 +44,9 @@ public sealed class TextToFacePipeline : IDisposable
             throw new ArgumentException($"The text encoder gives {encoder.EmbeddingSize}-d embeddings but the projector takes {projector.EmbeddingSize}-d: use the encoder the projector was trained with ({encoderName}).");
         }
 
-        if (projector.Config.StyleSize != generator.StyleSize || (projector.Space == LatentSpace.WPlus && projector.Config.LatentCount != generator.LatentCount))
+        if (projector.StyleSize != generator.StyleSize || (projector.Space == LatentSpace.WPlus && projector.LatentCount != generator.LatentCount))
         {
-            throw new ArgumentException($"The projector (style {projector.Config.StyleSize}, {projector.Config.LatentCount} latents) does not fit the generator (style {generator.StyleSize}, {generator.LatentCount} latents).");
+            throw new ArgumentException($"The projector (style {projector.StyleSize}, {projector.LatentCount} latents) does not fit the generator (style {generator.StyleSize}, {generator.LatentCount} latents).");
         }
 
         Encoder = encoder;
@@ -53,17 +54,20 @@ public sealed class TextToFacePipeline : IDisposable
         Generator = generator;
         EncoderName = encoderName;
         this.ownsEncoder = ownsEncoder;
-        projector.eval();
+        if (projector is nn.Module module)
+        {
+            module.eval(); // dropout off
+        }
     }
 
     /// <summary>The text encoder.</summary>
     public ITextEncoder Encoder { get; }
 
     /// <summary>The projector.</summary>
-    public MlpLatentProjector Projector { get; }
+    public ILatentProjector Projector { get; }
 
     /// <summary>The generator.</summary>
-    public StyleGan2Model Generator { get; }
+    public IStyleGenerator Generator { get; }
 
     /// <summary>The text encoder's name as recorded in bundles.</summary>
     public string EncoderName { get; }
@@ -154,9 +158,15 @@ public sealed class TextToFacePipeline : IDisposable
     /// processes saving to the same folder at once leave one of the two bundles, whole, never a mix.
     /// </summary>
     /// <param name="folder">Target folder.</param>
+    /// <exception cref="NotSupportedException">The projector or generator is not the built-in <see cref="MlpLatentProjector"/> / <see cref="StyleGan2Model"/> (a bundle stores those).</exception>
     public void Save(string folder)
     {
         ArgumentException.ThrowIfNullOrEmpty(folder);
+        if (Projector is not MlpLatentProjector projector || Generator is not StyleGan2Model generator)
+        {
+            throw new NotSupportedException($"A bundle stores an MlpLatentProjector and a StyleGan2Model; this pipeline has a {Projector.GetType().Name} and a {Generator.GetType().Name}: save those with their own format.");
+        }
+
         string full = Path.GetFullPath(folder);
         string parent = Path.GetDirectoryName(full) ?? throw new ArgumentException($"'{folder}' has no parent folder.", nameof(folder));
         Directory.CreateDirectory(parent);
@@ -164,9 +174,9 @@ public sealed class TextToFacePipeline : IDisposable
         try
         {
             Directory.CreateDirectory(temp);
-            Generator.SaveSafeTensors(Path.Combine(temp, "generator.safetensors"));
-            SafeTensorsFile.Write(Path.Combine(temp, "projector.safetensors"), Projector.state_dict().Select(p => new KeyValuePair<string, TensorData>(p.Key, p.Value.ToTensorData())));
-            var c = Projector.Config;
+            generator.SaveSafeTensors(Path.Combine(temp, "generator.safetensors"));
+            SafeTensorsFile.Write(Path.Combine(temp, "projector.safetensors"), projector.state_dict().Select(p => new KeyValuePair<string, TensorData>(p.Key, p.Value.ToTensorData())));
+            var c = projector.Config;
             var manifest = new BundleManifest(Format, EncoderName, c.EmbeddingSize, c.StyleSize, c.LatentCount, c.Space.ToString(), c.HiddenSize, c.Depth, c.NoiseSize, c.LayerNorm, c.Dropout, Generator.Resolution);
             IO.AtomicFile.WriteText(Path.Combine(temp, "model.json"), w => w.Write(JsonSerializer.Serialize(manifest, new JsonSerializerOptions { WriteIndented = true })));
             SwapIn(temp, full);

@@ -11,6 +11,12 @@ public interface ILatentProjector : IDisposable
     /// <summary>Size of the text embedding it takes.</summary>
     int EmbeddingSize { get; }
 
+    /// <summary>Size of one style vector of its output (z / w size of the generator it was made for).</summary>
+    int StyleSize { get; }
+
+    /// <summary>Per-layer styles of a <see cref="LatentSpace.WPlus"/> output (the generator's latent count); 1 for z and w.</summary>
+    int LatentCount { get; }
+
     /// <summary>Size of the noise vector it takes (0: none).</summary>
     int NoiseSize { get; }
 

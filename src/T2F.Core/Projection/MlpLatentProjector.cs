@@ -83,6 +83,12 @@ public sealed class MlpLatentProjector : Module<Tensor, Tensor?, Tensor>, ILaten
     public int NoiseSize => Config.NoiseSize;
 
     /// <inheritdoc />
+    public int StyleSize => Config.StyleSize;
+
+    /// <inheritdoc />
+    public int LatentCount => Config.Space == LatentSpace.WPlus ? Config.LatentCount : 1;
+
+    /// <inheritdoc />
     public Tensor Project(Tensor textEmbedding, Tensor? noise = null) => forward(textEmbedding, noise);
 
     /// <inheritdoc />

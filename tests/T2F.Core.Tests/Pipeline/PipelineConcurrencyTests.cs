@@ -105,10 +105,10 @@ public class PipelineConcurrencyTests(MiniLMFixture miniLM)
 
                 // The folder is one writer's bundle: its manifest, projector and generator belong together.
                 using var loaded = TextToFacePipeline.Load(folder, new HashTextEncoder(32));
-                var expected = loaded.Projector.Config.HiddenSize == 32 ? a : b;
-                foreach (var (name, tensor) in expected.Generator.Generator.state_dict())
+                var expected = ((MlpLatentProjector)loaded.Projector).Config.HiddenSize == 32 ? a : b;
+                foreach (var (name, tensor) in ((StyleGan2Model)expected.Generator).Generator.state_dict())
                 {
-                    Assert.True(tensor.allclose(loaded.Generator.Generator.state_dict()[name], rtol: 0, atol: 0), $"round {round}: {name} is not from the writer whose projector the folder holds");
+                    Assert.True(tensor.allclose(((StyleGan2Model)loaded.Generator).Generator.state_dict()[name], rtol: 0, atol: 0), $"round {round}: {name} is not from the writer whose projector the folder holds");
                 }
 
                 Assert.Equal(new[] { "bundle" }, Directory.EnumerateFileSystemEntries(root).Select(Path.GetFileName));
