@@ -108,30 +108,38 @@ public static class SafeTensorsFile
             throw Error(path, $"the header is not valid JSON ({ex.Message}): the file is corrupt or not a safetensors file", ex);
         }
 
-        using (document)
+        try
         {
-            JsonElement root = document.RootElement;
-            if (root.ValueKind != JsonValueKind.Object)
+            using (document)
             {
-                throw Error(path, $"the header is a JSON {root.ValueKind}, expected an object of tensor entries");
-            }
-
-            var seen = new HashSet<string>(StringComparer.Ordinal);
-            foreach (JsonProperty property in root.EnumerateObject())
-            {
-                if (!seen.Add(property.Name))
+                JsonElement root = document.RootElement;
+                if (root.ValueKind != JsonValueKind.Object)
                 {
-                    throw Error(path, $"the header names '{property.Name}' twice");
+                    throw Error(path, $"the header is a JSON {root.ValueKind}, expected an object of tensor entries");
                 }
 
-                if (property.Name == MetadataKey)
+                var seen = new HashSet<string>(StringComparer.Ordinal);
+                foreach (JsonProperty property in root.EnumerateObject())
                 {
-                    ReadMetadata(property.Value, metadata, path);
-                    continue;
-                }
+                    if (!seen.Add(property.Name))
+                    {
+                        throw Error(path, $"the header names '{property.Name}' twice");
+                    }
 
-                entries.Add(ReadEntry(property, dataLength, path));
+                    if (property.Name == MetadataKey)
+                    {
+                        ReadMetadata(property.Value, metadata, path);
+                        continue;
+                    }
+
+                    entries.Add(ReadEntry(property, dataLength, path));
+                }
             }
+        }
+        catch (InvalidOperationException ex)
+        {
+            // A name or string that is not valid UTF-8 (or an unpaired surrogate escape): found by fuzzing.
+            throw Error(path, $"the header holds text that is not valid UTF-8 ({ex.Message}): the file is corrupt", ex);
         }
 
         // Offsets must not overlap (empty tensors may share an offset).

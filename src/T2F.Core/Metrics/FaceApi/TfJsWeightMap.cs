@@ -67,6 +67,20 @@ public sealed class TfJsWeightMap
     {
         ArgumentNullException.ThrowIfNull(manifest);
         ArgumentNullException.ThrowIfNull(openShard);
+        try
+        {
+            return LoadCore(manifest, openShard, source);
+        }
+        catch (Exception e) when (e is JsonException or InvalidOperationException or KeyNotFoundException or FormatException)
+        {
+            // Not JSON, a field of the wrong kind or missing, text that is not UTF-8 (found by fuzzing: these escaped as
+            // System.Text.Json's own exceptions).
+            throw new InvalidDataException($"{source}: the manifest is malformed ({e.Message}); expected TF.js's weights_manifest.json layout.", e);
+        }
+    }
+
+    private static TfJsWeightMap LoadCore(Stream manifest, Func<string, Stream> openShard, string source)
+    {
         using var doc = JsonDocument.Parse(manifest);
         if (doc.RootElement.ValueKind != JsonValueKind.Array)
         {
@@ -106,7 +120,7 @@ public sealed class TfJsWeightMap
 
                 if (dtype != "float32")
                 {
-                    throw new NotSupportedException($"{source}: weight '{name}' has dtype {dtype}; only float32 weights (plain or quantised) are supported.");
+                    throw new InvalidDataException($"{source}: weight '{name}' has dtype {dtype}; only float32 weights (plain or quantised) are supported.");
                 }
 
                 int elementSize = quantDtype switch
@@ -114,7 +128,7 @@ public sealed class TfJsWeightMap
                     null => 4,
                     "uint8" => 1,
                     "uint16" or "float16" => 2,
-                    _ => throw new NotSupportedException($"{source}: weight '{name}' uses quantisation {quantDtype}; supported: uint8, uint16, float16."),
+                    _ => throw new InvalidDataException($"{source}: weight '{name}' uses quantisation {quantDtype}; supported: uint8, uint16, float16."),
                 };
                 long length = count * elementSize;
                 if (offset + length > data.Length)
@@ -166,6 +180,11 @@ public sealed class TfJsWeightMap
             }
 
             globalOffset += data.Length;
+        }
+
+        if (result.GroupBy(t => t.Name, StringComparer.Ordinal).FirstOrDefault(g => g.Count() > 1) is { } twice)
+        {
+            throw new InvalidDataException($"{source}: the manifest names weight '{twice.Key}' {twice.Count()} times; each weight appears once.");
         }
 
         return new TfJsWeightMap(source, result);
