@@ -53,25 +53,12 @@ public static class ImageTensor
         return padded.view(rows, cols, 3, h, w).permute(2, 0, 3, 1, 4).reshape(3, rows * h, cols * w).MoveToOuterDisposeScope();
     }
 
-    /// <summary>Encodes one image as PNG bytes.</summary>
+    /// <summary>Encodes one image as PNG bytes (managed encoder: <see cref="PngEncoder"/>).</summary>
     /// <param name="image">[3, H, W] or [1, 3, H, W] in [-1, 1].</param>
     public static byte[] ToPng(Tensor image)
     {
         var rgb = ToRgb24(image, out int width, out int height);
-        using var bitmap = new SKBitmap(new SKImageInfo(width, height, SKColorType.Rgba8888, SKAlphaType.Opaque));
-        var pixels = new byte[width * height * 4];
-        for (int i = 0, j = 0; i < rgb.Length; i += 3, j += 4)
-        {
-            pixels[j] = rgb[i];
-            pixels[j + 1] = rgb[i + 1];
-            pixels[j + 2] = rgb[i + 2];
-            pixels[j + 3] = 255;
-        }
-
-        System.Runtime.InteropServices.Marshal.Copy(pixels, 0, bitmap.GetPixels(), pixels.Length);
-        using var data = bitmap.Encode(SKEncodedImageFormat.Png, 100)
-            ?? throw new InvalidOperationException("SkiaSharp could not encode the PNG.");
-        return data.ToArray();
+        return PngEncoder.EncodeRgb24(rgb, width, height);
     }
 
     /// <summary>Writes one image as a PNG file, atomically (temp file in the same folder, then rename).</summary>
