@@ -2,7 +2,10 @@ using System.Buffers.Binary;
 using System.Text;
 using T2F.Core.Checkpoints;
 using T2F.Core.Data;
+using T2F.Core.Imaging;
 using T2F.Core.Metrics.FaceApi;
+using T2F.Core.Pipeline;
+using T2F.Core.Text;
 
 namespace T2F.Fuzz;
 
@@ -23,6 +26,8 @@ public static class FuzzTargets
         ["celeba-attributes"] = bytes => CelebAAttributeFile.Parse(Text(bytes), "fuzz_attr.txt"),
         ["celeba-partition"] = bytes => CelebAPartitionFile.Parse(Text(bytes), "fuzz_partition.txt"),
         ["captions"] = bytes => CaptionFiles.ParseText2FaceGan(Text(bytes), "fuzz_captions.txt"),
+        ["bundle-manifest"] = BundleManifest,
+        ["image"] = bytes => ViaFile(bytes, ".png", path => ImageTensor.LoadRgb24(path, out _, out _)),
     };
 
     /// <summary>Runs <paramref name="target"/> on <paramref name="bytes"/>; true when the input was accepted, false when it was rejected as documented.</summary>
@@ -66,6 +71,8 @@ public static class FuzzTargets
             ["celeba-attributes"] = Encoding.UTF8.GetBytes("2\n5_o_Clock_Shadow Arched_Eyebrows Smiling\n000001.jpg -1  1  1\n000002.jpg  1 -1 -1\n"),
             ["celeba-partition"] = Encoding.UTF8.GetBytes("000001.jpg 0\n000002.jpg 1\n000003.jpg 2\n"),
             ["captions"] = Encoding.UTF8.GetBytes("000001.jpg\tThe woman has wavy hair and is smiling.\n000002.jpg\tThe man has a beard.\n"),
+            ["bundle-manifest"] = Encoding.UTF8.GetBytes("{\"Format\":\"t2f-bundle/1\",\"TextEncoder\":\"fuzz-8\",\"EmbeddingSize\":8,\"StyleSize\":16,\"LatentCount\":6,\"Space\":\"WPlus\",\"HiddenSize\":32,\"Depth\":2,\"NoiseSize\":4,\"LayerNorm\":true,\"Dropout\":0,\"Resolution\":16}"),
+            ["image"] = PngEncoder.EncodeRgb24([255, 0, 0, 0, 255, 0, 0, 0, 255, 128, 128, 128], 2, 2),
         };
     }
 
@@ -90,6 +97,37 @@ public static class FuzzTargets
         byte[] manifest = split < 0 ? bytes : bytes[..split];
         byte[] shard = split < 0 ? [] : bytes[(split + 1)..];
         TfJsWeightMap.Load(new MemoryStream(manifest, writable: false), _ => new MemoryStream(shard, writable: false), "fuzz-weights_manifest.json");
+    }
+
+    // A bundle folder holding only model.json: everything Load reads before the weights files is the manifest.
+    private static void BundleManifest(byte[] bytes)
+    {
+        string folder = Path.Combine(Path.GetTempPath(), $"t2f-fuzz-bundle-{Environment.ProcessId}-{Environment.CurrentManagedThreadId}");
+        Directory.CreateDirectory(folder);
+        try
+        {
+            File.WriteAllBytes(Path.Combine(folder, "model.json"), bytes);
+            using var pipeline = TextToFacePipeline.Load(folder, new NullEncoder(), "fuzz-8");
+        }
+        catch (FileNotFoundException e) when (Path.GetFileName(e.FileName) is "generator.safetensors" or "projector.safetensors")
+        {
+            // The manifest was accepted: Load went on to the weights, which this folder does not have.
+        }
+        finally
+        {
+            Directory.Delete(folder, true);
+        }
+    }
+
+    private sealed class NullEncoder : ITextEncoder
+    {
+        public int EmbeddingSize => 8;
+
+        public TorchSharp.torch.Tensor Encode(IReadOnlyList<string> texts) => TorchSharp.torch.zeros(texts.Count, 8);
+
+        public void Dispose()
+        {
+        }
     }
 
     private static StringReader Text(byte[] bytes) => new(Encoding.UTF8.GetString(bytes));
