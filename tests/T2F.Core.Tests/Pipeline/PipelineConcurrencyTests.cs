@@ -22,9 +22,7 @@ public class PipelineConcurrencyTests(MiniLMFixture miniLM)
     {
         using var scope = NewDisposeScope();
         // No mean latent yet: the first truncated calls race to compute it, which must happen once.
-        var generator = StyleGan2Model.Create(new GeneratorConfig(16, 16, 2, new Dictionary<int, int> { [4] = 16, [8] = 12, [16] = 8 }, 0.01f, StyleGan2Defaults.BlurTaps), seed: 3);
-        var projector = new MlpLatentProjector(new LatentProjectorConfig(32, 16, generator.LatentCount, LatentSpace.WPlus, 32, 2, 4));
-        using var pipeline = new TextToFacePipeline(new HashTextEncoder(32), projector, generator, "hash-32", ownsEncoder: true);
+        using var pipeline = TinyPipeline.Create();
         byte[] Call(int thread, int call)
         {
             var faces = pipeline.Generate(Description(thread, call), new GenerationOptions { FacesPerDescription = 2, Seed = (thread * 10) + call, Truncation = 0.7f });
@@ -70,15 +68,8 @@ public class PipelineConcurrencyTests(MiniLMFixture miniLM)
     public void TwoWritersSavingToOneFolderLeaveOneWholeBundleNeverAMix()
     {
         using var scope = NewDisposeScope();
-        TextToFacePipeline Make(int hidden, long seed)
-        {
-            var generator = StyleGan2Model.Create(new GeneratorConfig(16, 16, 2, new Dictionary<int, int> { [4] = 16, [8] = 12, [16] = 8 }, 0.01f, StyleGan2Defaults.BlurTaps), seed);
-            var projector = new MlpLatentProjector(new LatentProjectorConfig(32, 16, generator.LatentCount, LatentSpace.WPlus, hidden, 2, 4));
-            return new TextToFacePipeline(new HashTextEncoder(32), projector, generator, "hash-32", ownsEncoder: true);
-        }
-
-        using var a = Make(hidden: 32, seed: 1);
-        using var b = Make(hidden: 48, seed: 2);
+        using var a = TinyPipeline.Create(seed: 1, hidden: 32);
+        using var b = TinyPipeline.Create(seed: 2, hidden: 48);
         string root = Directory.CreateTempSubdirectory("t2f-bundle-race").FullName;
         try
         {

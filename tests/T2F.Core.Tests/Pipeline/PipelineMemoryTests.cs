@@ -16,9 +16,7 @@ public class PipelineMemoryTests
     public void ResidentMemoryStaysFlatOverAThousandGenerations()
     {
         using var scope = NewDisposeScope();
-        var generator = StyleGan2Model.Create(new GeneratorConfig(16, 16, 2, new Dictionary<int, int> { [4] = 16, [8] = 12, [16] = 8 }, 0.01f, StyleGan2Defaults.BlurTaps), seed: 3);
-        var projector = new MlpLatentProjector(new LatentProjectorConfig(32, 16, generator.LatentCount, LatentSpace.WPlus, 32, 2, 4));
-        using var pipeline = new TextToFacePipeline(new HashTextEncoder(32), projector, generator, "hash-32", ownsEncoder: true);
+        using var pipeline = TinyPipeline.Create();
         void Call(int i)
         {
             var faces = pipeline.Generate($"Face {i} has wavy hair.", new GenerationOptions { FacesPerDescription = 2, Seed = i, Truncation = 0.8f });

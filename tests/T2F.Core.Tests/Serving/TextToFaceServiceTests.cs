@@ -108,8 +108,7 @@ public class TextToFaceServiceTests
     public async Task ResultsAreTheBytesOfDirectPipelineCallsAndLimitsAreChecked()
     {
         using var scope = NewDisposeScope();
-        var model = StyleGan2Model.Create(new GeneratorConfig(16, 16, 2, new Dictionary<int, int> { [4] = 16, [8] = 12, [16] = 8 }, 0.01f, StyleGan2Defaults.BlurTaps), seed: 3);
-        using var pipeline = new TextToFacePipeline(new HashTextEncoder(32), new MlpLatentProjector(new LatentProjectorConfig(32, 16, model.LatentCount, LatentSpace.WPlus, 32, 2, 4)), model, "hash-32", ownsEncoder: true);
+        using var pipeline = TinyPipeline.Create();
         using var service = new TextToFaceService(pipeline, new TextToFaceServiceOptions { MaxConcurrency = 2, MaxFacesPerRequest = 4 });
         var options = new GenerationOptions { Seed = 9, FacesPerDescription = 2, Truncation = 0.8f };
         var served = await Task.WhenAll(Enumerable.Range(0, 6).Select(i => service.GenerateAsync($"face {i % 3}", options)));
