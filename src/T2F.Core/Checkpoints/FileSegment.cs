@@ -1,5 +1,3 @@
-using Microsoft.Win32.SafeHandles;
-
 namespace T2F.Core.Checkpoints;
 
 /// <summary>A byte range of a file held open by its owner; reads fail once the owner has closed the file.</summary>
@@ -17,19 +15,5 @@ internal sealed class FileSegment
 
     public long Length { get; }
 
-    public void ReadInto(Span<byte> destination)
-    {
-        SafeFileHandle handle = _owner.Handle;
-        long done = 0;
-        while (done < Length)
-        {
-            int n = RandomAccess.Read(handle, destination[(int)done..], _offset + done);
-            if (n <= 0)
-            {
-                throw new CheckpointFormatException($"{_owner.Path} ends at byte {_offset + done}, before the {Length} bytes expected at {_offset}: the file was truncated after it was opened: re-copy it.");
-            }
-
-            done += n;
-        }
-    }
+    public void ReadInto(Span<byte> destination) => SafeTensorsFile.ReadAt(_owner.Handle, destination[..(int)Length], _offset, _owner.Path);
 }

@@ -384,12 +384,13 @@ public static class SafeTensorsFile
         return values;
     }
 
-    private static void ReadAt(SafeFileHandle handle, byte[] buffer, long offset, string path)
+    // Reads exactly buffer.Length bytes at offset; a short file is a format error naming the path.
+    internal static void ReadAt(SafeFileHandle handle, Span<byte> buffer, long offset, string path)
     {
         int done = 0;
         while (done < buffer.Length)
         {
-            int n = RandomAccess.Read(handle, buffer.AsSpan(done), offset + done);
+            int n = RandomAccess.Read(handle, buffer[done..], offset + done);
             if (n <= 0)
             {
                 throw Error(path, $"the file ends at byte {offset + done}, before the {buffer.Length} bytes expected at {offset}: the file is truncated: re-download or re-copy it");
