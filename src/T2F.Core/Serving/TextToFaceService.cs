@@ -49,16 +49,80 @@ public sealed class TextToFaceService : IDisposable
     /// <exception cref="ServiceBusyException">The queue is full.</exception>
     /// <exception cref="ArgumentException">The description or options are invalid (as <see cref="TextToFacePipeline.Generate(string, GenerationOptions?)"/> says).</exception>
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
-    public async Task<IReadOnlyList<GeneratedFace>> GenerateAsync(string description, GenerationOptions? options = null, CancellationToken cancellationToken = default)
+    public Task<IReadOnlyList<GeneratedFace>> GenerateAsync(string description, GenerationOptions? options = null, CancellationToken cancellationToken = default)
     {
-        ObjectDisposedException.ThrowIf(_disposed, this);
         ArgumentNullException.ThrowIfNull(description);
         options ??= new GenerationOptions();
-        if (options.FacesPerDescription < 1 || options.FacesPerDescription > _options.MaxFacesPerRequest)
-        {
-            throw new ArgumentOutOfRangeException(nameof(options), options.FacesPerDescription, $"A request may ask for 1 to {_options.MaxFacesPerRequest} faces.");
-        }
+        CheckFaceCount(options.FacesPerDescription, nameof(options));
+        return RunAsync(pipeline => pipeline.Generate(description, options), cancellationToken);
+    }
 
+    /// <summary>
+    /// A text edit of a face as soon as a slot is free: for each of the requested faces, the original then the edited
+    /// face (<see cref="TextToFacePipeline.Edit"/>), so a request returns twice its face count.
+    /// </summary>
+    /// <param name="description">The original description.</param>
+    /// <param name="editedDescription">The description with the change.</param>
+    /// <param name="options">Seed, faces (at most <see cref="TextToFaceServiceOptions.MaxFacesPerRequest"/> / 2), truncation.</param>
+    /// <param name="strength">How far to move towards the edited description (1: all the way).</param>
+    /// <param name="cancellationToken">Cancels the wait for a slot.</param>
+    /// <returns>Original, edited, original, edited ...; the caller disposes them.</returns>
+    /// <exception cref="ServiceBusyException">The queue is full.</exception>
+    public Task<IReadOnlyList<GeneratedFace>> EditAsync(string description, string editedDescription, GenerationOptions? options = null, float strength = 1f, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(description);
+        ArgumentNullException.ThrowIfNull(editedDescription);
+        options ??= new GenerationOptions();
+        CheckFaceCount(options.FacesPerDescription * 2, nameof(options));
+        return RunAsync(pipeline => pipeline.Edit(description, editedDescription, options, strength), cancellationToken);
+    }
+
+    /// <summary>An interpolation strip between two descriptions (<see cref="TextToFacePipeline.Interpolate"/>) as soon as a slot is free.</summary>
+    /// <param name="from">First description.</param>
+    /// <param name="to">Second description.</param>
+    /// <param name="frames">Frames, 2 to <see cref="TextToFaceServiceOptions.MaxFacesPerRequest"/>.</param>
+    /// <param name="options">Seed and truncation.</param>
+    /// <param name="cancellationToken">Cancels the wait for a slot.</param>
+    /// <returns>The frames in order; the caller disposes them.</returns>
+    /// <exception cref="ServiceBusyException">The queue is full.</exception>
+    public Task<IReadOnlyList<GeneratedFace>> InterpolateAsync(string from, string to, int frames, GenerationOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(from);
+        ArgumentNullException.ThrowIfNull(to);
+        CheckFaceCount(frames, nameof(frames));
+        return RunAsync(pipeline => pipeline.Interpolate(from, to, frames, options), cancellationToken);
+    }
+
+    /// <summary>Style mixing of two descriptions (<see cref="TextToFacePipeline.Mix"/>) as soon as a slot is free.</summary>
+    /// <param name="coarse">Description of the coarse layers.</param>
+    /// <param name="fine">Description of the layers from <paramref name="crossover"/> on.</param>
+    /// <param name="crossover">First layer taken from <paramref name="fine"/>.</param>
+    /// <param name="options">Seed, faces, truncation.</param>
+    /// <param name="cancellationToken">Cancels the wait for a slot.</param>
+    /// <returns>The faces; the caller disposes them.</returns>
+    /// <exception cref="ServiceBusyException">The queue is full.</exception>
+    public Task<IReadOnlyList<GeneratedFace>> MixAsync(string coarse, string fine, int crossover, GenerationOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(coarse);
+        ArgumentNullException.ThrowIfNull(fine);
+        options ??= new GenerationOptions();
+        CheckFaceCount(options.FacesPerDescription, nameof(options));
+        return RunAsync(pipeline => pipeline.Mix(coarse, fine, crossover, options), cancellationToken);
+    }
+
+    private void CheckFaceCount(int faces, string parameter)
+    {
+        if (faces < 1 || faces > _options.MaxFacesPerRequest)
+        {
+            throw new ArgumentOutOfRangeException(parameter, faces, $"A request may ask for 1 to {_options.MaxFacesPerRequest} faces (an edit counts its original and edited faces).");
+        }
+    }
+
+    // Admission (bounded), a slot, the work on the thread pool; the pipeline validates the rest of the input itself, so
+    // a bad request fails inside its slot with the pipeline's own ArgumentException.
+    private async Task<IReadOnlyList<GeneratedFace>> RunAsync(Func<TextToFacePipeline, IReadOnlyList<GeneratedFace>> work, CancellationToken cancellationToken)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
         cancellationToken.ThrowIfCancellationRequested();
         if (Interlocked.Increment(ref _admitted) > _options.MaxConcurrency + _options.MaxQueueLength)
         {
@@ -75,7 +139,7 @@ public sealed class TextToFaceService : IDisposable
             try
             {
                 var clock = Stopwatch.StartNew();
-                var faces = await Task.Run(() => _pipeline.Generate(description, options), CancellationToken.None).ConfigureAwait(false);
+                var faces = await Task.Run(() => work(_pipeline), CancellationToken.None).ConfigureAwait(false);
                 Interlocked.Add(ref _totalTicks, clock.Elapsed.Ticks);
                 Interlocked.Increment(ref _completed);
                 if (cancellationToken.IsCancellationRequested)

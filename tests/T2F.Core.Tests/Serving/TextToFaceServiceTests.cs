@@ -122,4 +122,24 @@ public class TextToFaceServiceTests
         await Assert.ThrowsAsync<ArgumentException>(() => service.GenerateAsync("   "));
         Assert.Throws<ArgumentOutOfRangeException>(() => new TextToFaceService(pipeline, new TextToFaceServiceOptions { MaxConcurrency = 0 }));
     }
+
+    [Fact]
+    public async Task EditInterpolateAndMixServeTheBytesOfDirectPipelineCallsWithinTheFaceLimit()
+    {
+        using var scope = NewDisposeScope();
+        using var pipeline = TinyPipeline.Create();
+        using var service = new TextToFaceService(pipeline, new TextToFaceServiceOptions { MaxFacesPerRequest = 4 });
+        var options = new GenerationOptions { Seed = 5, FacesPerDescription = 2 };
+
+        static IEnumerable<byte> Bytes(IEnumerable<GeneratedFace> faces) => faces.SelectMany(f => f.ToPng());
+        Assert.Equal(Bytes(pipeline.Edit("a man", "a man with eyeglasses", options, 0.5f)), Bytes(await service.EditAsync("a man", "a man with eyeglasses", options, 0.5f)));
+        Assert.Equal(Bytes(pipeline.Interpolate("a man", "a woman", 4, options)), Bytes(await service.InterpolateAsync("a man", "a woman", 4, options)));
+        Assert.Equal(Bytes(pipeline.Mix("a man", "a woman", 1, options)), Bytes(await service.MixAsync("a man", "a woman", 1, options)));
+
+        // An edit returns two faces per requested face, so 3 faces (6 images) exceed a limit of 4; 5 frames too.
+        await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => service.EditAsync("a", "b", options with { FacesPerDescription = 3 }));
+        await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => service.InterpolateAsync("a", "b", 5, options));
+        await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => service.MixAsync("a", "b", crossover: 99, options));
+        Assert.Equal(0, service.Pending);
+    }
 }

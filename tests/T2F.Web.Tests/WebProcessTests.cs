@@ -1,0 +1,110 @@
+using System.Diagnostics;
+using System.Net;
+using System.Text.RegularExpressions;
+using T2F.Core.Generation;
+using T2F.Core.Pipeline;
+using T2F.Core.Projection;
+using T2F.Core.Tests.TestSupport;
+using Xunit;
+
+namespace T2F.Web.Tests;
+
+/// <summary>The sample as a user starts it: <c>dotnet T2F.Web.dll --model DIR</c>, a real process on loopback.</summary>
+public class WebProcessTests
+{
+    private static Process Start(params string[] args)
+    {
+        var info = new ProcessStartInfo(Environment.ProcessPath ?? "dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        info.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "T2F.Web.dll"));
+        foreach (string arg in args)
+        {
+            info.ArgumentList.Add(arg);
+        }
+
+        // The content root holds wwwroot; the test output folder has the app's files, not its wwwroot.
+        info.WorkingDirectory = AppContext.BaseDirectory;
+        info.Environment["DOTNET_ENVIRONMENT"] = "Production";
+        info.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
+        return Process.Start(info)!;
+    }
+
+    private static async Task<(int Exit, string Error)> RunToExit(params string[] args)
+    {
+        using var process = Start(args);
+        var error = process.StandardError.ReadToEndAsync();
+        _ = process.StandardOutput.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        await process.WaitForExitAsync(timeout.Token);
+        return (process.ExitCode, await error);
+    }
+
+    [Theory]
+    [InlineData(new string[0], "error: no model to serve: pass --model BUNDLE_DIR")]
+    [InlineData(new[] { "--model", "/nonexistent/bundle" }, "/nonexistent/bundle")]
+    [InlineData(new[] { "--model", "x", "--Faces:MaxFaces", "0" }, "error: Faces:MaxFaces must be in [2, 256]; got 0.")]
+    [InlineData(new[] { "--model", "x", "--threads", "-3" }, "error: Faces:Threads must be in [0, 1024]; got -3.")]
+    public async Task BadStartUpGetsOneLineAndExitCode2(string[] args, string message)
+    {
+        var (exit, error) = await RunToExit(args);
+        Assert.Equal(2, exit);
+        Assert.Contains(message, error);
+        Assert.Single(error.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+    }
+
+    [Fact]
+    public async Task ServesABundleFromDiskAndStopsCleanlyOnSigterm()
+    {
+        // A 16x16 bundle whose projector takes MiniLM's 384-d embeddings, saved as the training recipe saves one.
+        string folder = Path.Combine(Path.GetTempPath(), $"t2f-web-bundle-{Guid.NewGuid():N}");
+        using (var generator = StyleGan2Model.Create(TinyPipeline.GeneratorConfig, seed: 5))
+        using (var pipeline = new TextToFacePipeline(new HashTextEncoder(384), new MlpLatentProjector(new LatentProjectorConfig(384, 16, generator.LatentCount, LatentSpace.WPlus, 32, 2, 4)), generator, T2F.Models.MiniLM.MiniLM.EncoderName, ownsEncoder: true))
+        {
+            pipeline.Save(folder);
+        }
+
+        using var process = Start("--model", folder, "--threads", "1", "--urls", "http://127.0.0.1:0");
+        try
+        {
+            var listening = new TaskCompletionSource<Uri>(TaskCreationOptions.RunContinuationsAsynchronously);
+            process.OutputDataReceived += (_, e) =>
+            {
+                var match = e.Data is null ? null : Regex.Match(e.Data, @"Now listening on: (http://\S+)");
+                if (match is { Success: true })
+                {
+                    listening.TrySetResult(new Uri(match.Groups[1].Value));
+                }
+            };
+            process.ErrorDataReceived += (_, _) => { };
+            process.BeginOutputReadLine();
+            process.BeginErrorReadLine();
+            var address = await listening.Task.WaitAsync(TimeSpan.FromSeconds(120));
+
+            using var client = new HttpClient { BaseAddress = address };
+            Assert.Equal("Healthy", await client.GetStringAsync("/health"));
+            using var png = await client.GetAsync("/api/faces.png?text=The%20man%20has%20a%20beard.&seed=4");
+            Assert.Equal(HttpStatusCode.OK, png.StatusCode);
+            byte[] bytes = await png.Content.ReadAsByteArrayAsync();
+            Assert.Equal(new byte[] { 0x89, 0x50, 0x4E, 0x47 }, bytes[..4]);
+            Assert.Contains("<title>T2F text to face</title>", await client.GetStringAsync("/"));
+
+            Process.Start("kill", ["-TERM", process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]).WaitForExit();
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+            await process.WaitForExitAsync(timeout.Token);
+            Assert.Equal(0, process.ExitCode);
+        }
+        finally
+        {
+            if (!process.HasExited)
+            {
+                process.Kill();
+            }
+
+            Directory.Delete(folder, true);
+        }
+    }
+}
