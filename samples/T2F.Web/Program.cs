@@ -3,6 +3,7 @@
 //
 //   dotnet run --project samples/T2F.Web -c Release -- --model BUNDLE_DIR [--threads N] [--urls http://127.0.0.1:5000]
 using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.Configuration.Json;
 using Microsoft.Extensions.FileProviders;
 using Microsoft.Extensions.Options;
 using T2F.Core.Pipeline;
@@ -11,6 +12,15 @@ using T2F.Web.Api;
 using T2F.Web.Hosting;
 
 var builder = WebApplication.CreateBuilder(args);
+
+// appsettings.json next to the assemblies, below every other source: the content root is the working directory, which
+// for "dotnet T2F.Web.dll" or "dotnet run --project" from the repository root is not the app's folder.
+builder.Configuration.Sources.Insert(0, new JsonConfigurationSource
+{
+    FileProvider = new PhysicalFileProvider(AppContext.BaseDirectory),
+    Path = "appsettings.json",
+    Optional = true,
+});
 builder.Configuration.AddCommandLine(args, new Dictionary<string, string>
 {
     ["--model"] = $"{FaceServerOptions.Section}:{nameof(FaceServerOptions.Model)}",

@@ -26,8 +26,9 @@ public class WebProcessTests
             info.ArgumentList.Add(arg);
         }
 
-        // The content root holds wwwroot; the test output folder has the app's files, not its wwwroot.
-        info.WorkingDirectory = AppContext.BaseDirectory;
+        // Started from elsewhere, as "dotnet run --project samples/T2F.Web" from the repository root is: the page and
+        // appsettings.json must still come from the app's own folder.
+        info.WorkingDirectory = Path.GetTempPath();
         info.Environment["DOTNET_ENVIRONMENT"] = "Production";
         info.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
         return Process.Start(info)!;
@@ -71,8 +72,14 @@ public class WebProcessTests
         try
         {
             var listening = new TaskCompletionSource<Uri>(TaskCreationOptions.RunContinuationsAsynchronously);
+            var log = new System.Collections.Concurrent.ConcurrentQueue<string>();
             process.OutputDataReceived += (_, e) =>
             {
+                if (e.Data is not null)
+                {
+                    log.Enqueue(e.Data);
+                }
+
                 var match = e.Data is null ? null : Regex.Match(e.Data, @"Now listening on: (http://\S+)");
                 if (match is { Success: true })
                 {
@@ -96,6 +103,10 @@ public class WebProcessTests
             using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
             await process.WaitForExitAsync(timeout.Token);
             Assert.Equal(0, process.ExitCode);
+
+            // appsettings.json was read (it turns ASP.NET Core's own per-request lines off) and our timing line is there.
+            Assert.Contains(log, l => l.Contains("GET /api/faces.png 200 in ", StringComparison.Ordinal));
+            Assert.DoesNotContain(log, l => l.Contains("Request finished", StringComparison.Ordinal));
         }
         finally
         {

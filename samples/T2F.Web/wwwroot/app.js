@@ -56,6 +56,8 @@ $('generate').addEventListener('submit', async (event) => {
     count: Number($('count').value),
     truncation: Number($('truncation').value),
   };
+  // The address bar becomes a link to these faces (same text, seed, count and truncation: same images).
+  history.replaceState(null, '', `?${new URLSearchParams(Object.entries(last).map(([k, v]) => [k, String(v)]))}`);
   status('generating...');
   $('go').disabled = true;
   try {
@@ -83,6 +85,15 @@ $('edit').addEventListener('submit', async (event) => {
     $('apply').disabled = false;
   }
 });
+
+// A link made by the page (?text=...&seed=...&count=...&truncation=...) renders its faces on load.
+const query = new URLSearchParams(location.search);
+if (query.get('text')) {
+  for (const field of ['text', 'seed', 'count', 'truncation']) {
+    if (query.get(field) !== null) { $(field).value = query.get(field); }
+  }
+  $('generate').requestSubmit();
+}
 
 fetch('/api/info').then((r) => r.json()).then((info) => {
   $('model').textContent = `${info.resolution}x${info.resolution} faces, encoder ${info.encoder}; up to ${info.maxFaces} faces per request`;
