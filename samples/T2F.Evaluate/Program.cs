@@ -11,6 +11,8 @@ using T2F.Core.Generation;
 using T2F.Core.Imaging;
 using T2F.Core.Metrics;
 using T2F.Core.Metrics.Attributes;
+using T2F.Core.Pipeline;
+using T2F.Models.SynthFaces;
 using T2F.Models.FaceApi;
 using T2F.Samples.Data;
 using TorchSharp;
@@ -33,9 +35,10 @@ public static class Program
                             description. Or a StyleGAN2 generator checkpoint (.safetensors or .pt): UNCONDITIONAL, face i is
                             generated from seed+i, not from description i. Without --model the generator is the
                             SynthFaces oracle: each description's attributes rendered by the SynthFaces renderer with
-                            new nuisance variables (a reference point, not a learned model). There is no trained
-                            text-to-face default model yet.
+                            new nuisance variables (a reference point, not a learned model). --model default: the
+                            embedded default text-to-face model (T2F.Models.SynthFaces).
           --size R          evaluation resolution without --model (default 64)
+          --variation V     a text-to-face model's GenerationOptions.Variation in [0, 2] (default: the library's default)
           --seed S          seed (default 0): same seed, same numbers
           --diversity K     faces per description for diversity (default 4), over the first min(N, 16) descriptions
           --classifier FILE attribute classifier (default: the one embedded in T2F.Core)
@@ -141,7 +144,14 @@ public static class Program
 
     private static int Evaluate(Dictionary<string, string> o)
     {
-        CommandLineOptions.Allow(o, "data", "count", "out", "model", "size", "seed", "diversity", "classifier", "threads");
+        CommandLineOptions.Allow(o, "data", "count", "out", "model", "size", "seed", "diversity", "classifier", "threads", "variation");
+        if (o.TryGetValue("variation", out var v))
+        {
+            variation = float.TryParse(v, NumberStyles.Float, CultureInfo.InvariantCulture, out var parsed) && parsed >= 0 && parsed <= 2
+                ? parsed
+                : throw new ArgumentException($"--variation must be a number in [0, 2]; got '{v}'.");
+        }
+
         string data = CommandLineOptions.Required(o, "data");
         string outDir = Path.GetFullPath(CommandLineOptions.Required(o, "out"));
         int count = CommandLineOptions.Int(o, "count", 100, 2), k = CommandLineOptions.Int(o, "diversity", 4, 2);
@@ -155,13 +165,14 @@ public static class Program
         // --model: a text-to-face bundle folder (model.json: generates from each image's description), or an
         // unconditional StyleGAN2 checkpoint (a baseline: face i from seed + i).
         string? modelPath = o.GetValueOrDefault("model");
-        bool isBundle = modelPath is not null && File.Exists(Path.Combine(modelPath, "model.json"));
+        bool isDefault = modelPath == "default";
+        bool isBundle = isDefault || (modelPath is not null && File.Exists(Path.Combine(modelPath, "model.json")));
         if (modelPath is not null && !isBundle && Directory.Exists(modelPath))
         {
             throw new FileNotFoundException($"--model {modelPath} is a folder without model.json, so neither a text-to-face bundle (written by `T2F.Train bundle`) nor a generator checkpoint file; pass the bundle folder or a checkpoint file.", Path.Combine(modelPath, "model.json"));
         }
 
-        using var pipeline = isBundle ? T2F.Models.MiniLM.MiniLM.LoadPipeline(modelPath!) : null;
+        using var pipeline = isDefault ? TextToFacePipeline.LoadDefault() : isBundle ? T2F.Models.MiniLM.MiniLM.LoadPipeline(modelPath!) : null;
         using var model = modelPath is not null && !isBundle ? StyleGan2Model.Load(modelPath) : null;
         int size = pipeline?.Resolution ?? model?.Resolution ?? CommandLineOptions.Int(o, "size", 64, 16);
         var dataset = FaceImageDataset.Open(data, new FaceDatasetOptions { Resolution = size, Partition = CelebAPartition.Test, Limit = count });
@@ -177,7 +188,7 @@ public static class Program
 
         count = dataset.Count;
         string generatorName = pipeline is not null
-            ? $"text-to-face bundle {Path.GetFileName(Path.GetFullPath(modelPath!).TrimEnd('/'))} (text encoder {pipeline.EncoderName}; face i generated from the first description of image i)"
+            ? $"text-to-face {(isDefault ? "default model (T2F.Models.SynthFaces, embedded)" : $"bundle {Path.GetFileName(Path.GetFullPath(modelPath!).TrimEnd('/'))}")} (text encoder {pipeline.EncoderName}; face i generated from the first description of image i; variation {(variation ?? new T2F.Core.Pipeline.GenerationOptions().Variation).ToString(CultureInfo.InvariantCulture)})"
             : model is null
             ? $"SynthFaces oracle (renderer v{SynthFaceSampler.Version}: the described attributes rendered with new nuisance variables; not a learned model)"
             : $"StyleGAN2 {Path.GetFileName(modelPath)} (unconditional: face i from seed {seed}+i, not from its description)";
@@ -248,13 +259,20 @@ public static class Program
 
     // Face i of a batch: the oracle renders its description's attributes with nuisance from (seed, stream, index); the
     // StyleGAN2 model draws it from seed + index (+ a large offset for the diversity variants).
+    // --variation for a text-to-face model (null: GenerationOptions' default).
+    private static float? variation;
+
     private static Tensor Generate(T2F.Core.Pipeline.TextToFacePipeline? pipeline, StyleGan2Model? model, FaceImageDataset dataset, int[] indices, long seed, int stream, int size, bool variant = false)
     {
         if (pipeline is not null)
         {
-            // One call per batch: faces differ through the projector noise and the generator noise of the batch rows.
+            // One call per batch. The diversity variants are the faces of ONE description (FacesPerDescription = k): the
+            // k-th face of every description shares its noise, so k copies of a description would be k equal faces.
             var descriptions = indices.Select(i => dataset[i].Captions.Count > 0 ? dataset[i].Captions[0] : FaceDescriber.Default.Describe(dataset[i].Attributes, seed)).ToArray();
-            var faces = pipeline.Generate(descriptions, new T2F.Core.Pipeline.GenerationOptions { Seed = seed + (variant ? 1_000_000L + indices[0] : indices[0]) + (stream * 7919L) });
+            var options = new T2F.Core.Pipeline.GenerationOptions { Seed = seed + (variant ? 1_000_000L + indices[0] : indices[0]) + (stream * 7919L), Variation = variation ?? new T2F.Core.Pipeline.GenerationOptions().Variation };
+            var faces = variant
+                ? pipeline.Generate(descriptions[0], options with { FacesPerDescription = indices.Length })
+                : pipeline.Generate(descriptions, options);
             try
             {
                 return torch.stack(faces.Select(f => f.Image).ToArray()).clamp(-1, 1);

@@ -1,9 +1,10 @@
-// Text in, faces out, from a model bundle (see `T2F.Train bundle`).
-//   dotnet run --project samples/T2F.TextToFace -c Release -- --model DIR --text "The woman has wavy blond hair and is smiling." --count 4 --out out/t2f
+// Text in, faces out: the embedded default model, or a model bundle (see `T2F.Train bundle`).
+//   dotnet run --project samples/T2F.TextToFace -c Release -- --text "The woman has wavy blond hair and is smiling." --count 4 --out out/t2f
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.RegularExpressions;
 using T2F.Core.Pipeline;
+using T2F.Models.SynthFaces;
 using T2F.Samples.Shared;
 
 namespace T2F.Samples.TextToFace;
@@ -11,8 +12,9 @@ namespace T2F.Samples.TextToFace;
 public static partial class Program
 {
     private const string Usage = """
-        Usage: T2F.TextToFace --model DIR --text "description" [--text ...] [--count N] [--seed S] [--truncation T] [--out DIR]
-          --model       a model bundle folder (model.json, projector.safetensors, generator.safetensors)
+        Usage: T2F.TextToFace --text "description" [--text ...] [--model DIR] [--count N] [--seed S] [--truncation T] [--out DIR]
+          --model       a model bundle folder (model.json, projector.safetensors, generator.safetensors);
+                        default: the embedded default model (T2F.Models.SynthFaces, 64x64, trained on SynthFaces)
           --text        a face description; repeat for several
           --count       faces per description (default 4)
           --seed        seed (default 0)
@@ -62,9 +64,9 @@ public static partial class Program
                 }
             }
 
-            if (model is null || texts.Count == 0)
+            if (texts.Count == 0)
             {
-                throw new ArgumentException("--model DIR and at least one --text are required.");
+                throw new ArgumentException("at least one --text is required, e.g. --text \"The woman has wavy blond hair and is smiling.\"");
             }
 
             // Bounds before anything is loaded: one run renders at most MaxFacesPerCall faces (memory grows with the count).
@@ -112,7 +114,8 @@ public static partial class Program
         {
             // Locked for this run; the files an earlier run left (faces, strips, descriptions.txt) are removed first.
             using var claimed = OutputFolder.Claim(output, OwnFiles());
-            using var pipeline = T2F.Models.MiniLM.MiniLM.LoadPipeline(model);
+            // Without --model: the default model embedded in T2F.Models.SynthFaces (no file, no network).
+            using var pipeline = model is null || model == "default" ? TextToFacePipeline.LoadDefault() : T2F.Models.MiniLM.MiniLM.LoadPipeline(model);
             var clock = Stopwatch.StartNew();
             var faces = pipeline.Generate(texts, new GenerationOptions { FacesPerDescription = count, Seed = seed, Truncation = truncation });
             double ms = clock.Elapsed.TotalMilliseconds / faces.Count;

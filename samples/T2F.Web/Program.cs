@@ -1,7 +1,8 @@
 // T2F.Web: text-to-face as a web service and a page. One pipeline, served through TextToFaceService (bounded
 // concurrency and queue), a JSON API with OpenAPI, and a static page that needs no CDN.
 //
-//   dotnet run --project samples/T2F.Web -c Release -- --model BUNDLE_DIR [--threads N] [--urls http://127.0.0.1:5000]
+//   dotnet run --project samples/T2F.Web -c Release -- [--model BUNDLE_DIR] [--threads N] [--urls http://127.0.0.1:5000]
+// Without --model it serves the embedded default model (T2F.Models.SynthFaces).
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Configuration.Json;
 using Microsoft.Extensions.FileProviders;

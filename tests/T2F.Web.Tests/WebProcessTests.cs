@@ -45,7 +45,6 @@ public class WebProcessTests
     }
 
     [Theory]
-    [InlineData(new string[0], "error: no model to serve: pass --model BUNDLE_DIR")]
     [InlineData(new[] { "--model", "/nonexistent/bundle" }, "/nonexistent/bundle")]
     [InlineData(new[] { "--model", "x", "--Faces:MaxFaces", "0" }, "error: Faces:MaxFaces must be in [2, 256]; got 0.")]
     [InlineData(new[] { "--model", "x", "--threads", "-3" }, "error: Faces:Threads must be in [0, 1024]; got -3.")]

@@ -9,7 +9,7 @@ public sealed class FaceServerOptions
     /// <summary>The configuration section.</summary>
     public const string Section = "Faces";
 
-    /// <summary>A model bundle folder (model.json + weights, as <c>T2F.Train bundle</c> writes it).</summary>
+    /// <summary>A model bundle folder (model.json + weights, as <c>T2F.Train bundle</c> writes it); empty or <c>default</c>: the embedded default model.</summary>
     public string Model { get; set; } = "";
 
     /// <summary>libtorch threads (0: libtorch's default, one per core).</summary>

@@ -73,16 +73,56 @@ public static class SafeTensorsFile
         }
     }
 
-    private static (List<(string Name, TensorDataType DType, long[] Shape, long Begin, long End)> Entries, Dictionary<string, string> Metadata, long DataStart) ReadHeader(SafeFileHandle handle, string path)
+    /// <summary>
+    /// Parses safetensors bytes held in memory (an embedded resource, a download), validating them as <see cref="Read"/>
+    /// validates a file; the tensors copy their bytes out of <paramref name="bytes"/>.
+    /// </summary>
+    /// <param name="bytes">The whole file.</param>
+    /// <param name="name">What the bytes are, for error messages (e.g. the resource name).</param>
+    /// <returns>The tensors in header order and the metadata.</returns>
+    /// <exception cref="CheckpointFormatException">The bytes are not a valid safetensors file, or are truncated.</exception>
+    public static SafeTensorsContent Parse(ReadOnlySpan<byte> bytes, string name)
     {
-        long fileLength = RandomAccess.GetLength(handle);
+        ArgumentException.ThrowIfNullOrEmpty(name);
+        var (entries, metadata, dataStart) = ReadHeader(bytes, name);
+        var tensors = new OrderedDictionary<string, TensorData>(entries.Count, StringComparer.Ordinal);
+        foreach (var e in entries)
+        {
+            tensors.Add(e.Name, new TensorData(e.DType, e.Shape, bytes.Slice((int)(dataStart + e.Begin), (int)(e.End - e.Begin)).ToArray()));
+        }
+
+        return new SafeTensorsContent(
+            new ReadOnlyDictionary<string, TensorData>(tensors),
+            new ReadOnlyDictionary<string, string>(metadata));
+    }
+
+    private static (List<(string Name, TensorDataType DType, long[] Shape, long Begin, long End)> Entries, Dictionary<string, string> Metadata, long DataStart) ReadHeader(SafeFileHandle handle, string path)
+        => ReadHeader(RandomAccess.GetLength(handle), (buffer, offset) => ReadAt(handle, buffer, offset, path), path);
+
+    private static (List<(string Name, TensorDataType DType, long[] Shape, long Begin, long End)> Entries, Dictionary<string, string> Metadata, long DataStart) ReadHeader(ReadOnlySpan<byte> bytes, string path)
+    {
+        if (bytes.Length < 8)
+        {
+            return ReadHeader(bytes.Length, (_, _) => { }, path);
+        }
+
+        // The header is at most MaxHeaderLength bytes and lies inside the span: copy only what the header needs.
+        ulong declared = BinaryPrimitives.ReadUInt64LittleEndian(bytes);
+        byte[] head = bytes[..(int)Math.Min((ulong)bytes.Length, declared <= MaxHeaderLength ? 8 + declared : 8)].ToArray();
+        return ReadHeader(bytes.Length, (buffer, offset) => head.AsSpan((int)offset, buffer.Length).CopyTo(buffer), path);
+    }
+
+    private delegate void ReadBytesAt(Span<byte> buffer, long offset);
+
+    private static (List<(string Name, TensorDataType DType, long[] Shape, long Begin, long End)> Entries, Dictionary<string, string> Metadata, long DataStart) ReadHeader(long fileLength, ReadBytesAt readAt, string path)
+    {
         if (fileLength < 8)
         {
             throw Error(path, $"the file is {fileLength} bytes, too short to hold the 8-byte header length a safetensors file starts with: the file is truncated or empty: re-download or re-copy it");
         }
 
         var lengthBytes = new byte[8];
-        ReadAt(handle, lengthBytes, 0, path);
+        readAt(lengthBytes, 0);
         ulong headerLength = BinaryPrimitives.ReadUInt64LittleEndian(lengthBytes);
         if (headerLength < 2 || headerLength > MaxHeaderLength || headerLength > (ulong)(fileLength - 8))
         {
@@ -92,7 +132,7 @@ public static class SafeTensorsFile
         }
 
         var headerBytes = new byte[headerLength];
-        ReadAt(handle, headerBytes, 8, path);
+        readAt(headerBytes, 8);
         long dataStart = 8 + (long)headerLength;
         long dataLength = fileLength - dataStart;
 

@@ -188,7 +188,7 @@ public sealed partial class StyleGan2Weights
         return taps;
     }
 
-    private static StyleGan2Weights FromSafeTensors(string path, SafeTensorsContent content)
+    internal static StyleGan2Weights FromSafeTensors(string path, SafeTensorsContent content)
     {
         var tensors = content.Tensors;
         Dictionary<string, TensorData> Prefixed(string prefix) => tensors.Where(p => p.Key.StartsWith(prefix, StringComparison.Ordinal)).ToDictionary(p => p.Key[prefix.Length..], p => p.Value);

@@ -51,6 +51,24 @@ public sealed class StyleGan2Model : IStyleGenerator
         ConvolutionRouting.Prefetch();
         var weights = StyleGan2Weights.Open(path, out var openFile);
         using var file = openFile;
+        return FromWeights(weights, path, mappingLrMul);
+    }
+
+    /// <summary>
+    /// Loads a generator from safetensors bytes in memory (an embedded resource): a flat generator state dict or
+    /// <c>g_ema.</c>-prefixed keys, as <see cref="Load(string, float?)"/> reads them from a file.
+    /// </summary>
+    /// <param name="safetensors">The whole safetensors file.</param>
+    /// <param name="name">What the bytes are, for error messages.</param>
+    /// <param name="mappingLrMul">Override of lr_mlp (default args.lr_mlp or 0.01).</param>
+    public static StyleGan2Model Load(ReadOnlySpan<byte> safetensors, string name, float? mappingLrMul = null)
+    {
+        ConvolutionRouting.Prefetch();
+        return FromWeights(StyleGan2Weights.FromSafeTensors(name, SafeTensorsFile.Parse(safetensors, name)), name, mappingLrMul);
+    }
+
+    private static StyleGan2Model FromWeights(StyleGan2Weights weights, string path, float? mappingLrMul)
+    {
         var config = weights.InferGeneratorConfig(mappingLrMul);
         StyleGan2Generator generator;
         using (ParameterInit.SkipForLoading())

@@ -21,6 +21,9 @@ public sealed class TextToFacePipeline : IDisposable
     /// <summary>The bundle format this version reads and writes.</summary>
     public const string Format = "t2f-bundle/1";
 
+    private readonly object mappedMeanLock = new();
+    private Tensor? mappedMean;
+
     /// <summary>Longest description accepted, in characters (the encoder truncates long texts to its token limit anyway).</summary>
     public const int MaxDescriptionLength = 100_000;
 
@@ -98,10 +101,57 @@ public sealed class TextToFacePipeline : IDisposable
             throw new FileNotFoundException($"{folder} is not a T2F model bundle: it has no model.json. Bundles are written by TextToFacePipeline.Save.", json);
         }
 
+        var (manifest, space) = ReadManifest(File.ReadAllText(json), json, encoderName);
+        foreach (var file in new[] { "projector.safetensors", "generator.safetensors" })
+        {
+            if (!File.Exists(Path.Combine(folder, file)))
+            {
+                throw new FileNotFoundException($"The bundle {folder} lacks {file}; it was not written completely or was edited.", Path.Combine(folder, file));
+            }
+        }
+
+        return Assemble(manifest, space, json, encoder, StyleGan2Model.Load(Path.Combine(folder, "generator.safetensors")), projector =>
+        {
+            using var projectorFile = SafeTensorsFile.Open(Path.Combine(folder, "projector.safetensors"));
+            ModuleStateLoader.Load(projector, projectorFile.Content.Tensors, projectorFile.Path);
+        });
+    }
+
+    /// <summary>
+    /// Loads a bundle whose three files are held in memory (embedded resources of a model package, a download):
+    /// <paramref name="readFile"/> returns the bytes of <c>model.json</c>, <c>projector.safetensors</c> and
+    /// <c>generator.safetensors</c>, or null for a file it does not have. Validated as a bundle folder is.
+    /// </summary>
+    /// <param name="readFile">The bytes of a bundle file by name, or null.</param>
+    /// <param name="bundleName">What the bundle is, for error messages (e.g. the package and resource prefix).</param>
+    /// <param name="encoder">The text encoder (the pipeline takes ownership; if loading fails it stays the caller's).</param>
+    /// <param name="encoderName">The encoder's name; null skips the check.</param>
+    /// <exception cref="FileNotFoundException">A bundle file is missing.</exception>
+    /// <exception cref="CheckpointFormatException">The files are not a valid bundle of this format, or name another encoder.</exception>
+    public static TextToFacePipeline Load(Func<string, byte[]?> readFile, string bundleName, ITextEncoder encoder, string? encoderName)
+    {
+        ArgumentNullException.ThrowIfNull(readFile);
+        ArgumentException.ThrowIfNullOrEmpty(bundleName);
+        ArgumentNullException.ThrowIfNull(encoder);
+        byte[] Required(string file) => readFile(file) ?? throw new FileNotFoundException($"The bundle {bundleName} lacks {file}.", file);
+
+        string json = $"{bundleName}/model.json";
+        var (manifest, space) = ReadManifest(System.Text.Encoding.UTF8.GetString(Required("model.json")), json, encoderName);
+        byte[] projectorBytes = Required("projector.safetensors");
+        var generator = StyleGan2Model.Load(Required("generator.safetensors"), $"{bundleName}/generator.safetensors");
+        return Assemble(manifest, space, json, encoder, generator, projector =>
+        {
+            string name = $"{bundleName}/projector.safetensors";
+            ModuleStateLoader.Load(projector, SafeTensorsFile.Parse(projectorBytes, name).Tensors, name);
+        });
+    }
+
+    private static (BundleManifest Manifest, LatentSpace Space) ReadManifest(string text, string json, string? encoderName)
+    {
         BundleManifest manifest;
         try
         {
-            manifest = JsonSerializer.Deserialize<BundleManifest>(File.ReadAllText(json)) ?? throw new JsonException("empty");
+            manifest = JsonSerializer.Deserialize<BundleManifest>(text) ?? throw new JsonException("empty");
         }
         catch (JsonException e)
         {
@@ -119,15 +169,12 @@ public sealed class TextToFacePipeline : IDisposable
             throw new CheckpointFormatException($"{json}: the bundle's projector was trained on '{manifest.TextEncoder}' embeddings, not '{encoderName}'; load it with that encoder.");
         }
 
-        foreach (var file in new[] { "projector.safetensors", "generator.safetensors" })
-        {
-            if (!File.Exists(Path.Combine(folder, file)))
-            {
-                throw new FileNotFoundException($"The bundle {folder} lacks {file}; it was not written completely or was edited.", Path.Combine(folder, file));
-            }
-        }
+        return (manifest, space);
+    }
 
-        var generator = StyleGan2Model.Load(Path.Combine(folder, "generator.safetensors"));
+    // Checks the generator against the manifest and loads the projector; on failure disposes both, never the encoder.
+    private static TextToFacePipeline Assemble(BundleManifest manifest, LatentSpace space, string json, ITextEncoder encoder, StyleGan2Model generator, Action<MlpLatentProjector> loadProjector)
+    {
         MlpLatentProjector? projector = null;
         try
         {
@@ -138,11 +185,7 @@ public sealed class TextToFacePipeline : IDisposable
 
             var config = new LatentProjectorConfig(manifest.EmbeddingSize, manifest.StyleSize, manifest.LatentCount, space, manifest.HiddenSize, manifest.Depth, manifest.NoiseSize, manifest.LayerNorm, manifest.Dropout);
             projector = new MlpLatentProjector(config);
-            using (var projectorFile = SafeTensorsFile.Open(Path.Combine(folder, "projector.safetensors")))
-            {
-                ModuleStateLoader.Load(projector, projectorFile.Content.Tensors, projectorFile.Path);
-            }
-
+            loadProjector(projector);
             return new TextToFacePipeline(encoder, projector, generator, manifest.TextEncoder, ownsEncoder: true);
         }
         catch
@@ -275,7 +318,7 @@ public sealed class TextToFacePipeline : IDisposable
         var texts = descriptions.SelectMany(d => Enumerable.Repeat(d, per)).ToList();
         using var scope = torch.NewDisposeScope();
         using var noGrad = torch.no_grad();
-        var latents = ProjectWPlus(texts, options.Seed, per);
+        var latents = ProjectWPlus(texts, options, per);
         return Render(latents, texts, per, options);
     }
 
@@ -304,8 +347,8 @@ public sealed class TextToFacePipeline : IDisposable
         using var noGrad = torch.no_grad();
         var sourceTexts = Enumerable.Repeat(description, per).ToList();
         var targetTexts = Enumerable.Repeat(editedDescription, per).ToList();
-        var source = ProjectWPlus(sourceTexts, options.Seed, per);
-        var target = ProjectWPlus(targetTexts, options.Seed, per);
+        var source = ProjectWPlus(sourceTexts, options, per);
+        var target = ProjectWPlus(targetTexts, options, per);
         var edited = source + ((target - source) * strength);
         var originals = Render(source, sourceTexts, per, options);
         var changes = Render(edited, targetTexts, per, options);
@@ -331,8 +374,8 @@ public sealed class TextToFacePipeline : IDisposable
 
         using var scope = torch.NewDisposeScope();
         using var noGrad = torch.no_grad();
-        var a = ProjectWPlus(new[] { from }, options.Seed, 1);
-        var b = ProjectWPlus(new[] { to }, options.Seed, 1);
+        var a = ProjectWPlus(new[] { from }, options, 1);
+        var b = ProjectWPlus(new[] { to }, options, 1);
         var steps = torch.linspace(0, 1, frames).view(frames, 1, 1);
         var latents = a + ((b - a) * steps);
         var names = Enumerable.Range(0, frames).Select(i => i == 0 ? from : i == frames - 1 ? to : $"{from} -> {to} ({i}/{frames - 1})").ToList();
@@ -361,8 +404,8 @@ public sealed class TextToFacePipeline : IDisposable
         int per = options.FacesPerDescription;
         using var scope = torch.NewDisposeScope();
         using var noGrad = torch.no_grad();
-        var a = ProjectWPlus(Enumerable.Repeat(coarse, per).ToList(), options.Seed, per);
-        var b = ProjectWPlus(Enumerable.Repeat(fine, per).ToList(), options.Seed, per);
+        var a = ProjectWPlus(Enumerable.Repeat(coarse, per).ToList(), options, per);
+        var b = ProjectWPlus(Enumerable.Repeat(fine, per).ToList(), options, per);
         var mixed = torch.cat(new[] { a.narrow(1, 0, crossover), b.narrow(1, crossover, layers - crossover) }, 1);
         return Render(mixed, Enumerable.Repeat($"{coarse} | {fine} (from layer {crossover})", per).ToList(), per, options);
     }
@@ -374,9 +417,13 @@ public sealed class TextToFacePipeline : IDisposable
     public const int MaxFacesPerCall = 256;
 
     // Projects texts to w+ [N, LatentCount, StyleSize]. The projector's noise of face i is drawn from (seed, i mod per),
-    // so the k-th face of every description (and of an edit's two descriptions) gets the same noise vector.
-    private Tensor ProjectWPlus(IReadOnlyList<string> texts, long seed, int per)
+    // so the k-th face of every description (and of an edit's two descriptions) gets the same noise vector; so does the
+    // variation offset, variation x (mapping(z_k) - mean w), which adds what a description does not say (pose, skin
+    // tone, hair shape, background: a projector trained by regression to one image per description cannot learn it
+    // from its noise input, which it learns to ignore).
+    private Tensor ProjectWPlus(IReadOnlyList<string> texts, GenerationOptions options, int per)
     {
+        long seed = options.Seed;
         var embeddings = Encoder.Encode(texts).to(ScalarType.Float32).cpu();
         Tensor? noise = null;
         if (Projector.NoiseSize > 0)
@@ -388,7 +435,36 @@ public sealed class TextToFacePipeline : IDisposable
 
         var latents = Projector.Project(embeddings, noise);
         var w = Projector.Space == LatentSpace.Z ? Generator.Map(latents) : latents;
-        return w.dim() == 3 ? w : w.unsqueeze(1).expand(-1, Generator.LatentCount, -1).contiguous();
+        w = w.dim() == 3 ? w : w.unsqueeze(1).expand(-1, Generator.LatentCount, -1).contiguous();
+        if (options.Variation > 0)
+        {
+            using var gen = new torch.Generator((ulong)((seed ^ VariationSeedSalt) & 0x7fffffffffff));
+            var z = torch.randn(new long[] { per, Generator.StyleSize }, generator: gen);
+            var offsets = (Generator.Map(z) - MappedMean()) * options.Variation;
+            w = w + offsets.repeat(texts.Count / per, 1).unsqueeze(1);
+        }
+
+        return w;
+    }
+
+    // Distinguishes the variation draws from the projector-noise draws of the same seed.
+    private const long VariationSeedSalt = 0x5DEECE66DL;
+
+    // The mean of the mapping network's output over 4,096 fixed z draws (any IStyleGenerator), computed once.
+    private Tensor MappedMean()
+    {
+        lock (mappedMeanLock)
+        {
+            if (mappedMean is null)
+            {
+                using var scope = torch.NewDisposeScope();
+                using var gen = new torch.Generator(20_221_231);
+                var z = torch.randn(new long[] { 4096, Generator.StyleSize }, generator: gen);
+                mappedMean = Generator.Map(z).mean(new long[] { 0 }, keepdim: true).DetachFromDisposeScope();
+            }
+
+            return mappedMean;
+        }
     }
 
     // Renders w+ latents in chunks of `per` faces with the same synthesis seed, so face k of every chunk gets the same
@@ -437,6 +513,11 @@ public sealed class TextToFacePipeline : IDisposable
             }
         }
 
+        if (!float.IsFinite(options.Variation) || options.Variation < 0 || options.Variation > 2)
+        {
+            throw new ArgumentOutOfRangeException(nameof(options), options.Variation, "Variation must be in [0, 2] (0: only what the description says; 1: as much as the generator's own faces vary).");
+        }
+
         if (options.FacesPerDescription < 1 || (long)options.FacesPerDescription * descriptions.Count > MaxFacesPerCall)
         {
             throw new ArgumentOutOfRangeException(nameof(options), options.FacesPerDescription, $"FacesPerDescription must be at least 1 and at most {MaxFacesPerCall} faces per call in all; split larger jobs into several calls.");
@@ -446,6 +527,7 @@ public sealed class TextToFacePipeline : IDisposable
     /// <inheritdoc />
     public void Dispose()
     {
+        mappedMean?.Dispose();
         Projector.Dispose();
         Generator.Dispose();
         if (ownsEncoder)

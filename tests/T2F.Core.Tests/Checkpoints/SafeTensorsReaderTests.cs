@@ -16,6 +16,31 @@ public class SafeTensorsReaderTests
     };
 
     [Fact]
+    public void ParseOfTheBytesInMemoryGivesWhatReadGivesAndRejectsEveryTruncation()
+    {
+        using var folder = new TempFolder();
+        string path = folder.File("x.safetensors");
+        SafeTensorsFile.Write(path, Sample(), new Dictionary<string, string> { ["k"] = "v" });
+        byte[] bytes = File.ReadAllBytes(path);
+        var eager = SafeTensorsFile.Read(path);
+        var parsed = SafeTensorsFile.Parse(bytes, "resource x");
+        Assert.Equal(eager.Tensors.Keys, parsed.Tensors.Keys);
+        Assert.Equal("v", parsed.Metadata["k"]);
+        foreach (var (name, expected) in eager.Tensors)
+        {
+            Assert.Equal(expected.Shape, parsed.Tensors[name].Shape);
+            Assert.Equal(expected.Data, parsed.Tensors[name].Data);
+        }
+
+        // Every prefix of the file is refused with a message that names the bytes, as a truncated file is.
+        for (int length = 0; length < bytes.Length; length++)
+        {
+            var error = Assert.Throws<CheckpointFormatException>(() => SafeTensorsFile.Parse(bytes.AsSpan(0, length), "resource x"));
+            Assert.StartsWith("resource x is not a valid safetensors file", error.Message);
+        }
+    }
+
+    [Fact]
     public void OpenGivesTheSameTensorsAndMetadataAsRead()
     {
         using var folder = new TempFolder();

@@ -142,6 +142,37 @@ public class TextToFacePipelineTests
     }
 
     [Fact]
+    public void ABundleHeldInMemoryLoadsAsTheFolderDoes()
+    {
+        string folder = Directory.CreateTempSubdirectory("t2f-bundle-memory").FullName;
+        try
+        {
+            using var pipeline = Tiny();
+            pipeline.Save(folder);
+            var files = Directory.GetFiles(folder).ToDictionary(f => Path.GetFileName(f), File.ReadAllBytes);
+            using var loaded = TextToFacePipeline.Load(name => files.GetValueOrDefault(name), "test bundle", new HashTextEncoder(32), "hash-32");
+            var a = pipeline.Generate("a woman with bangs", new GenerationOptions { Seed = 4, FacesPerDescription = 2 });
+            var b = loaded.Generate("a woman with bangs", new GenerationOptions { Seed = 4, FacesPerDescription = 2 });
+            Assert.Equal(a.Select(f => f.ToPng()), b.Select(f => f.ToPng()));
+            foreach (var face in a.Concat(b))
+            {
+                face.Dispose();
+            }
+
+            var missing = Assert.Throws<FileNotFoundException>(() => TextToFacePipeline.Load(name => name == "projector.safetensors" ? null : files[name], "test bundle", new HashTextEncoder(32), "hash-32"));
+            Assert.Contains("test bundle lacks projector.safetensors", missing.Message);
+            var wrongEncoder = Assert.Throws<T2F.Core.Checkpoints.CheckpointFormatException>(() => TextToFacePipeline.Load(name => files[name], "test bundle", new HashTextEncoder(32), "all-MiniLM-L6-v2"));
+            Assert.Contains("test bundle/model.json: the bundle's projector was trained on 'hash-32'", wrongEncoder.Message);
+            var truncated = Assert.Throws<T2F.Core.Checkpoints.CheckpointFormatException>(() => TextToFacePipeline.Load(name => name == "generator.safetensors" ? files[name][..1000] : files[name], "test bundle", new HashTextEncoder(32), null));
+            Assert.Contains("test bundle/generator.safetensors is not a valid safetensors file", truncated.Message);
+        }
+        finally
+        {
+            Directory.Delete(folder, true);
+        }
+    }
+
+    [Fact]
     public void BadInputsGiveClearErrors()
     {
         using var pipeline = Tiny();
