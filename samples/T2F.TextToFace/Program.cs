@@ -19,7 +19,9 @@ public static partial class Program
           --count       faces per description (default 4)
           --seed        seed (default 0)
           --truncation  psi in (0, 1] (default 1)
-          --out         output folder (default out/t2f): one PNG per face and descriptions.txt
+          --variation V what the description leaves open (pose, skin tone, hair shape, background) varies between
+                        faces by V in [0, 2] (default 0.5; 0: nearly one face per description)
+          --out         output folder (default out/t2f): one PNG per face, grid.png (a row per --text) and descriptions.txt
           --edit TEXT   also render each face of the (first) --text changed towards TEXT ("... now with eyeglasses"):
                         edit_NN_original.png, edit_NN_edited.png and edit_strip.png (originals over edits)
           --strength X  edit strength (default 1)
@@ -38,6 +40,7 @@ public static partial class Program
         int count = 4;
         long seed = 0;
         float truncation = 1f;
+        float? variation = null;
         try
         {
             for (int i = 0; i < args.Length; i++)
@@ -47,16 +50,17 @@ public static partial class Program
                 {
                     case "--model": model = Next(); break;
                     case "--text": texts.Add(Next()); break;
-                    case "--count": count = int.Parse(Next(), CultureInfo.InvariantCulture); break;
-                    case "--seed": seed = long.Parse(Next(), CultureInfo.InvariantCulture); break;
-                    case "--truncation": truncation = float.Parse(Next(), CultureInfo.InvariantCulture); break;
+                    case "--count": count = Number<int>(Next(), "--count"); break;
+                    case "--seed": seed = Number<long>(Next(), "--seed"); break;
+                    case "--truncation": truncation = Number<float>(Next(), "--truncation"); break;
+                    case "--variation": variation = Number<float>(Next(), "--variation"); break;
                     case "--out": output = Next(); break;
                     case "--edit": edit = Next(); break;
-                    case "--strength": strength = float.Parse(Next(), CultureInfo.InvariantCulture); break;
+                    case "--strength": strength = Number<float>(Next(), "--strength"); break;
                     case "--interpolate": interpolate = Next(); break;
-                    case "--frames": frames = int.Parse(Next(), CultureInfo.InvariantCulture); break;
+                    case "--frames": frames = Number<int>(Next(), "--frames"); break;
                     case "--mix": mix = Next(); break;
-                    case "--crossover": crossover = int.Parse(Next(), CultureInfo.InvariantCulture); break;
+                    case "--crossover": crossover = Number<int>(Next(), "--crossover"); break;
                     case "--help" or "-h":
                         Console.WriteLine(Usage);
                         return 0;
@@ -83,6 +87,11 @@ public static partial class Program
             if (!(truncation > 0f && truncation <= 1f))
             {
                 throw new ArgumentException($"--truncation must be in (0, 1]; got {truncation}.");
+            }
+
+            if (variation is float v && !(v >= 0f && v <= 2f))
+            {
+                throw new ArgumentException($"--variation must be in [0, 2]; got {v}.");
             }
 
             foreach (var text in texts.Concat(new[] { edit, interpolate, mix }).OfType<string>())
@@ -117,9 +126,17 @@ public static partial class Program
             // Without --model: the default model embedded in T2F.Models.SynthFaces (no file, no network).
             using var pipeline = model is null || model == "default" ? TextToFacePipeline.LoadDefault() : T2F.Models.MiniLM.MiniLM.LoadPipeline(model);
             var clock = Stopwatch.StartNew();
-            var faces = pipeline.Generate(texts, new GenerationOptions { FacesPerDescription = count, Seed = seed, Truncation = truncation });
+            var options = new GenerationOptions { FacesPerDescription = count, Seed = seed, Truncation = truncation, Variation = variation ?? new GenerationOptions().Variation };
+            var faces = pipeline.Generate(texts, options);
             double ms = clock.Elapsed.TotalMilliseconds / faces.Count;
             Directory.CreateDirectory(output);
+            using (var scope = TorchSharp.torch.NewDisposeScope())
+            {
+                // Every face in one picture: a row per description, a column per face.
+                var grid = T2F.Core.Imaging.ImageTensor.Grid(TorchSharp.torch.stack(faces.Select(f => f.Image).ToArray()), count);
+                T2F.Core.Imaging.ImageTensor.SavePng(grid, Path.Combine(output, "grid.png"));
+            }
+
             var lines = new List<string>();
             for (int i = 0; i < faces.Count; i++)
             {
@@ -133,8 +150,7 @@ public static partial class Program
             string list = Path.Combine(output, "descriptions.txt");
             File.WriteAllLines(list + ".tmp", lines);
             File.Move(list + ".tmp", list, overwrite: true);
-            Console.WriteLine($"{faces.Count} face(s) at {pipeline.Resolution}x{pipeline.Resolution}, {ms:F0} ms per face (text encoding included, loading excluded).");
-            var options = new GenerationOptions { FacesPerDescription = count, Seed = seed, Truncation = truncation };
+            Console.WriteLine($"{faces.Count} face(s) at {pipeline.Resolution}x{pipeline.Resolution}, {ms:F0} ms per face (text encoding included, loading excluded); all in {Path.Combine(output, "grid.png")}.");
             if (edit is not null)
             {
                 var pairs = pipeline.Edit(texts[0], edit, options, strength);
@@ -175,8 +191,15 @@ public static partial class Program
         }
     }
 
-    [GeneratedRegex(@"^((face\d{3}_\d{2}|edit_\d{2}_(original|edited)|edit_strip|interpolation|mix_\d{2})\.png|descriptions\.txt)$")]
+    [GeneratedRegex(@"^((face\d{3}_\d{2}|edit_\d{2}_(original|edited)|edit_strip|interpolation|grid|mix_\d{2})\.png|descriptions\.txt)$")]
     private static partial Regex OwnFiles();
+
+    // A number option; a malformed one names the option in the one-line error.
+    private static T Number<T>(string text, string option)
+        where T : System.Numerics.INumber<T>
+        => T.TryParse(text, NumberStyles.Float | NumberStyles.AllowThousands, CultureInfo.InvariantCulture, out var value) && (typeof(T) != typeof(float) || float.IsFinite(float.CreateChecked(value)))
+            ? value
+            : throw new ArgumentException($"{option} needs a number; got '{text}'.");
 
     // Largest seed: the projector and noise generators take 47 bits.
     private const long MaxSeed = 0x7fffffffffff;

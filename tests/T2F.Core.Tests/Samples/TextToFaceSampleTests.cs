@@ -9,6 +9,24 @@ namespace T2F.Core.Tests.Samples;
 public class TextToFaceSampleTests
 {
     [Fact]
+    public void WithoutModelItUsesTheEmbeddedDefaultModel()
+    {
+        string output = Directory.CreateTempSubdirectory("t2f-default-sample").FullName;
+        try
+        {
+            Assert.Equal(0, T2F.Samples.TextToFace.Program.Main(new[] { "--text", "The woman has wavy blond hair and is smiling.", "--count", "3", "--seed", "1", "--truncation", "0.7", "--out", output }));
+            Assert.Equal(3, Directory.GetFiles(output, "face000_*.png").Length);
+            var rgb = T2F.Core.Imaging.ImageTensor.LoadRgb24(Path.Combine(output, "face000_00.png"), out int width, out int height);
+            Assert.Equal((64, 64), (width, height));
+            Assert.True(rgb.Distinct().Count() > 64, "the default model's face is a flat image");
+        }
+        finally
+        {
+            Directory.Delete(output, true);
+        }
+    }
+
+    [Fact]
     public void WritesOnePngPerFaceFromABundle()
     {
         string root = Directory.CreateTempSubdirectory("t2f-t2f").FullName;
@@ -25,7 +43,9 @@ public class TextToFaceSampleTests
             string output = Path.Combine(root, "out");
             int rc = T2F.Samples.TextToFace.Program.Main(new[] { "--model", bundle, "--text", "The woman is smiling.", "--text", "The man has a beard.", "--count", "2", "--out", output });
             Assert.Equal(0, rc);
-            Assert.Equal(4, Directory.GetFiles(output, "*.png").Length);
+            Assert.Equal(4, Directory.GetFiles(output, "face*.png").Length);
+            T2F.Core.Imaging.ImageTensor.LoadRgb24(Path.Combine(output, "grid.png"), out int gridWidth, out int gridHeight);
+            Assert.True(gridWidth >= 2 * 16 && gridWidth < 3 * 16 && gridHeight >= 2 * 16 && gridHeight < 3 * 16, $"grid.png is {gridWidth}x{gridHeight}, expected 2 rows of 2 faces");
             Assert.Equal(4, File.ReadAllLines(Path.Combine(output, "descriptions.txt")).Length);
             Assert.Equal(2, T2F.Samples.TextToFace.Program.Main(new[] { "--model", bundle }));
 
@@ -54,6 +74,9 @@ public class TextToFaceSampleTests
             Assert.Equal(2, T2F.Samples.TextToFace.Program.Main(new[] { "--model", bundle, "--text", "a face", "--seed", "9223372036854775800" }));
             Assert.Equal(2, T2F.Samples.TextToFace.Program.Main(new[] { "--model", bundle, "--text", "a face", "--seed", "1e20" }));
             Assert.Equal(2, T2F.Samples.TextToFace.Program.Main(new[] { "--model", bundle, "--text", "a face", "--truncation", "abc" }));
+            Assert.Equal(2, T2F.Samples.TextToFace.Program.Main(new[] { "--model", bundle, "--text", "a face", "--variation", "abc" }));
+            Assert.Equal(2, T2F.Samples.TextToFace.Program.Main(new[] { "--model", bundle, "--text", "a face", "--variation", "3" }));
+            Assert.Equal(2, T2F.Samples.TextToFace.Program.Main(new[] { "--model", bundle, "--text", "a face", "--strength", "NaN" }));
             Assert.Equal(2, T2F.Samples.TextToFace.Program.Main(new[] { "--model", bundle, "--text", "\u0000\u200b\t\n" }));
             string aFile = Path.Combine(root, "a-file");
             File.WriteAllText(aFile, "x");
