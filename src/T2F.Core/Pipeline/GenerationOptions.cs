@@ -16,8 +16,9 @@ public sealed record GenerationOptions
     /// How much of what a description does not say (pose, skin tone, hair shape, background) varies between faces, in
     /// [0, 2]: each face's latent moves by Variation x (mapping(z) - mean w) for a seeded z, the same offset for face k
     /// of every description, so edits and interpolations keep their face. 0 gives every seed nearly the same face
-    /// (a projector trained by regression ignores its noise input); the default 0.5 was chosen on SynthFaces'
-    /// validation descriptions as the largest value that keeps attribute accuracy (README, Default model).
+    /// (a projector trained by regression ignores its noise input). The default 0.5 is the smallest of 0, 0.25, 0.5 and 1
+    /// whose face diversity exceeded half the SynthFaces oracle's on 300 validation faces, at a cost of 0.9 points of
+    /// attribute accuracy (docs/default-model.md).
     /// </summary>
     public float Variation { get; init; } = 0.5f;
 }
