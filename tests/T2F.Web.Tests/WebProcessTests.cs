@@ -57,6 +57,47 @@ public class WebProcessTests
     }
 
     [Fact]
+    public async Task WithoutModelItServesTheEmbeddedDefaultModel()
+    {
+        using var process = Start("--threads", "1", "--urls", "http://127.0.0.1:0");
+        try
+        {
+            var address = await Listening(process);
+            using var client = new HttpClient { BaseAddress = address };
+            var info = await client.GetStringAsync("/api/info");
+            Assert.Contains("\"resolution\":64", info);
+            Assert.Contains("\"encoder\":\"all-MiniLM-L6-v2\"", info);
+        }
+        finally
+        {
+            process.Kill();
+            await process.WaitForExitAsync();
+        }
+    }
+
+    private static async Task<Uri> Listening(Process process, System.Collections.Concurrent.ConcurrentQueue<string>? log = null)
+    {
+        var listening = new TaskCompletionSource<Uri>(TaskCreationOptions.RunContinuationsAsynchronously);
+        process.OutputDataReceived += (_, e) =>
+        {
+            if (e.Data is not null)
+            {
+                log?.Enqueue(e.Data);
+            }
+
+            var match = e.Data is null ? null : Regex.Match(e.Data, @"Now listening on: (http://\S+)");
+            if (match is { Success: true })
+            {
+                listening.TrySetResult(new Uri(match.Groups[1].Value));
+            }
+        };
+        process.ErrorDataReceived += (_, _) => { };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        return await listening.Task.WaitAsync(TimeSpan.FromSeconds(120));
+    }
+
+    [Fact]
     public async Task ServesABundleFromDiskAndStopsCleanlyOnSigterm()
     {
         // A 16x16 bundle whose projector takes MiniLM's 384-d embeddings, saved as the training recipe saves one.
@@ -70,25 +111,8 @@ public class WebProcessTests
         using var process = Start("--model", folder, "--threads", "1", "--urls", "http://127.0.0.1:0");
         try
         {
-            var listening = new TaskCompletionSource<Uri>(TaskCreationOptions.RunContinuationsAsynchronously);
             var log = new System.Collections.Concurrent.ConcurrentQueue<string>();
-            process.OutputDataReceived += (_, e) =>
-            {
-                if (e.Data is not null)
-                {
-                    log.Enqueue(e.Data);
-                }
-
-                var match = e.Data is null ? null : Regex.Match(e.Data, @"Now listening on: (http://\S+)");
-                if (match is { Success: true })
-                {
-                    listening.TrySetResult(new Uri(match.Groups[1].Value));
-                }
-            };
-            process.ErrorDataReceived += (_, _) => { };
-            process.BeginOutputReadLine();
-            process.BeginErrorReadLine();
-            var address = await listening.Task.WaitAsync(TimeSpan.FromSeconds(120));
+            var address = await Listening(process, log);
 
             using var client = new HttpClient { BaseAddress = address };
             Assert.Equal("Healthy", await client.GetStringAsync("/health"));
