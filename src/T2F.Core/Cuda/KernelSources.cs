@@ -4,7 +4,7 @@ using System.Text.RegularExpressions;
 namespace T2F.Core.Cuda;
 
 /// <summary>The CUDA sources of native/cuda, embedded in the assembly so that no file has to ship beside it.</summary>
-public static partial class KernelSources
+internal partial class KernelSources
 {
     private const string Prefix = "T2F.Core.Cuda.Kernels.";
 

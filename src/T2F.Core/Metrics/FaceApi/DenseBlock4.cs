@@ -9,7 +9,7 @@ namespace T2F.Core.Metrics.FaceApi;
 /// (a plain conv in the first block, a separable conv after), then <c>out_k = sepConv(relu(out1 + ... + out_{k-1}))</c>
 /// for k = 2..4, output <c>relu(out1 + out2 + out3 + out4)</c>. Submodules <c>conv0..conv3</c>.
 /// </summary>
-public sealed class DenseBlock4 : Module<Tensor, Tensor>
+internal sealed class DenseBlock4 : Module<Tensor, Tensor>
 {
     private readonly Module<Tensor, Tensor> conv0;
     private readonly TfSeparableConv2d conv1;

@@ -13,7 +13,7 @@ namespace T2F.Core.Metrics.FaceApi;
 /// gets a zero row at the bottom and a zero column at the right; sum, ReLU.</item>
 /// </list>
 /// </summary>
-public sealed class ResidualLayer : Module<Tensor, Tensor>
+internal sealed class ResidualLayer : Module<Tensor, Tensor>
 {
     private readonly ScaledConvLayer conv1;
     private readonly ScaledConvLayer conv2;

@@ -6,7 +6,7 @@ using static TorchSharp.torch.nn;
 namespace T2F.Core.Metrics.FaceApi;
 
 /// <summary>dlib's affine layer (a folded BatchNorm): <c>x · weights + biases</c> per channel. Parameters <c>weights</c>, <c>biases</c>.</summary>
-public sealed class ScaleLayer : Module<Tensor, Tensor>
+internal sealed class ScaleLayer : Module<Tensor, Tensor>
 {
     private readonly Parameter weights;
     private readonly Parameter biases;

@@ -8,7 +8,7 @@ namespace T2F.Core.Metrics.FaceApi;
 /// The recognition net's conv layer (<c>faceRecognitionNet/convLayer.ts</c>): conv + bias → scale → optional ReLU.
 /// Submodules <c>conv</c> (<see cref="TfConv2d"/>) and <c>scale</c> (<see cref="ScaleLayer"/>).
 /// </summary>
-public sealed class ScaledConvLayer : Module<Tensor, Tensor>
+internal sealed class ScaledConvLayer : Module<Tensor, Tensor>
 {
     private readonly TfConv2d conv;
     private readonly ScaleLayer scale;

@@ -10,7 +10,7 @@ namespace T2F.Core.Metrics.FaceApi;
 /// <c>tf.conv2d(x, filters, stride, padding) + bias</c>. Parameters <c>filters</c> (stored in PyTorch layout
 /// <c>[out, in, kh, kw]</c>; the TF.js file holds <c>[kh, kw, in, out]</c>) and <c>bias</c> [out].
 /// </summary>
-public sealed class TfConv2d : Module<Tensor, Tensor>
+internal sealed class TfConv2d : Module<Tensor, Tensor>
 {
     private readonly Parameter filters;
     private readonly Parameter bias;

@@ -6,7 +6,7 @@ using static TorchSharp.torch.nn;
 namespace T2F.Core.Metrics.FaceApi;
 
 /// <summary><c>x @ weights + bias</c> with TF's <c>[in, out]</c> weight layout. Parameters <c>weights</c> and <c>bias</c>.</summary>
-public sealed class TfFullyConnected : Module<Tensor, Tensor>
+internal sealed class TfFullyConnected : Module<Tensor, Tensor>
 {
     private readonly Parameter weights;
     private readonly Parameter bias;

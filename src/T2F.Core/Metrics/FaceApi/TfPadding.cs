@@ -4,7 +4,7 @@ using static TorchSharp.torch;
 namespace T2F.Core.Metrics.FaceApi;
 
 /// <summary>TF's padding modes for convolutions and pools.</summary>
-public enum TfPadding
+internal enum TfPadding
 {
     /// <summary>No padding.</summary>
     Valid,
@@ -18,7 +18,7 @@ public enum TfPadding
 }
 
 /// <summary>Explicit TF SAME padding, so that every conv and pool afterwards runs VALID.</summary>
-public static class TfSamePadding
+internal static class TfSamePadding
 {
     /// <summary>(before, after) padding of one spatial dimension.</summary>
     /// <param name="size">Input size.</param>

@@ -11,7 +11,7 @@ namespace T2F.Core.Metrics.FaceApi;
 /// 1, SAME padding, the stride) followed by a 1x1 pointwise conv. Parameters <c>depthwise_filter</c> [C, 1, 3, 3]
 /// (TF <c>[3, 3, C, 1]</c>), <c>pointwise_filter</c> [out, C, 1, 1] (TF <c>[1, 1, C, out]</c>) and <c>bias</c> [out].
 /// </summary>
-public sealed class TfSeparableConv2d : Module<Tensor, Tensor>
+internal sealed class TfSeparableConv2d : Module<Tensor, Tensor>
 {
     private readonly Parameter depthwise_filter;
     private readonly Parameter pointwise_filter;

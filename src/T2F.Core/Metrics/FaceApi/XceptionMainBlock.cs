@@ -7,7 +7,7 @@ namespace T2F.Core.Metrics.FaceApi;
 /// <summary>
 /// TinyXception's main block: <c>3 × (ReLU → sepConv)</c> + identity. Submodules <c>separable_conv0..2</c>.
 /// </summary>
-public sealed class XceptionMainBlock : Module<Tensor, Tensor>
+internal sealed class XceptionMainBlock : Module<Tensor, Tensor>
 {
     private readonly TfSeparableConv2d separable_conv0;
     private readonly TfSeparableConv2d separable_conv1;

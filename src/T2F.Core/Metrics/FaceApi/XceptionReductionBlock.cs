@@ -9,7 +9,7 @@ namespace T2F.Core.Metrics.FaceApi;
 /// maxPool 3x3 stride 2 SAME, plus the shortcut <c>expansion_conv</c> (1x1 stride 2 + bias) of the block input.
 /// Submodules <c>separable_conv0</c>, <c>separable_conv1</c>, <c>expansion_conv</c>.
 /// </summary>
-public sealed class XceptionReductionBlock : Module<Tensor, Tensor>
+internal sealed class XceptionReductionBlock : Module<Tensor, Tensor>
 {
     private readonly TfSeparableConv2d separable_conv0;
     private readonly TfSeparableConv2d separable_conv1;

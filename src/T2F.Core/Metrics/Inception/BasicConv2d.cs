@@ -9,7 +9,7 @@ namespace T2F.Core.Metrics.Inception;
 /// torchvision's <c>BasicConv2d</c>: conv without bias → BatchNorm (eps 0.001) → ReLU. State-dict names
 /// <c>conv.weight</c>, <c>bn.weight</c>, <c>bn.bias</c>, <c>bn.running_mean</c>, <c>bn.running_var</c>.
 /// </summary>
-public sealed class BasicConv2d : Module<Tensor, Tensor>
+internal sealed class BasicConv2d : Module<Tensor, Tensor>
 {
     private readonly Conv2d conv;
     private readonly BatchNorm2d bn;

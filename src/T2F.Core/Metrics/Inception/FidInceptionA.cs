@@ -8,7 +8,7 @@ namespace T2F.Core.Metrics.Inception;
 /// pytorch-fid's <c>FIDInceptionA</c> (Mixed_5b/5c/5d): torchvision's InceptionA with an average pool that ignores
 /// the padding. Output channels 64 + 64 + 96 + <c>poolFeatures</c>.
 /// </summary>
-public sealed class FidInceptionA : Module<Tensor, Tensor>
+internal sealed class FidInceptionA : Module<Tensor, Tensor>
 {
     private readonly BasicConv2d branch1x1;
     private readonly BasicConv2d branch5x5_1;

@@ -8,7 +8,7 @@ namespace T2F.Core.Metrics.Inception;
 /// pytorch-fid's <c>FIDInceptionC</c> (Mixed_6b..6e): torchvision's InceptionC (factorised 7x7 convolutions) with an
 /// average pool that ignores the padding. Output 768 channels.
 /// </summary>
-public sealed class FidInceptionC : Module<Tensor, Tensor>
+internal sealed class FidInceptionC : Module<Tensor, Tensor>
 {
     private readonly BasicConv2d branch1x1;
     private readonly BasicConv2d branch7x7_1;

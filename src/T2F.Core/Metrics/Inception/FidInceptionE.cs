@@ -8,7 +8,7 @@ namespace T2F.Core.Metrics.Inception;
 /// pytorch-fid's <c>FIDInceptionE_1</c> (Mixed_7b: average pool ignoring the padding) and <c>FIDInceptionE_2</c>
 /// (Mixed_7c: max pool, as the TF graph that FID was defined on has it). Output 320 + 768 + 768 + 192 = 2048 channels.
 /// </summary>
-public sealed class FidInceptionE : Module<Tensor, Tensor>
+internal sealed class FidInceptionE : Module<Tensor, Tensor>
 {
     private readonly BasicConv2d branch1x1;
     private readonly BasicConv2d branch3x3_1;

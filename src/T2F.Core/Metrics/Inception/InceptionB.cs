@@ -5,7 +5,7 @@ using static TorchSharp.torch.nn;
 namespace T2F.Core.Metrics.Inception;
 
 /// <summary>torchvision's <c>InceptionB</c> (Mixed_6a, unpatched in pytorch-fid): grid reduction 35 → 17, channels in + 384 + 96.</summary>
-public sealed class InceptionB : Module<Tensor, Tensor>
+internal sealed class InceptionB : Module<Tensor, Tensor>
 {
     private readonly BasicConv2d branch3x3;
     private readonly BasicConv2d branch3x3dbl_1;

@@ -5,7 +5,7 @@ using static TorchSharp.torch.nn;
 namespace T2F.Core.Metrics.Inception;
 
 /// <summary>torchvision's <c>InceptionD</c> (Mixed_7a, unpatched in pytorch-fid): grid reduction 17 → 8, channels in + 320 + 192.</summary>
-public sealed class InceptionD : Module<Tensor, Tensor>
+internal sealed class InceptionD : Module<Tensor, Tensor>
 {
     private readonly BasicConv2d branch3x3_1;
     private readonly BasicConv2d branch3x3_2;

@@ -11,7 +11,7 @@ namespace T2F.Core.Metrics.Perceptual;
 /// A strided block pads its first conv CNTK-style, one row and column before and none after (the ONNX graph's
 /// <c>pads = [1, 1, 0, 0]</c>), not torchvision's one on each side.
 /// </summary>
-public sealed class ResNetBasicBlock : Module<Tensor, Tensor>
+internal sealed class ResNetBasicBlock : Module<Tensor, Tensor>
 {
     private readonly Conv2d conv1;
     private readonly BatchNorm2d bn1;
