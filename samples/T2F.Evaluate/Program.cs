@@ -39,6 +39,8 @@ public static class Program
                             embedded default text-to-face model (T2F.Models.SynthFaces).
           --size R          evaluation resolution without --model (default 64)
           --variation V     a text-to-face model's GenerationOptions.Variation in [0, 2] (default: the library's default)
+          --holdout-from DIR  evaluate only faces whose attribute combination occurs nowhere in DIR's list_attr_celeba.txt
+                            (the model's training set): descriptions held out by attribute combination
           --seed S          seed (default 0): same seed, same numbers
           --diversity K     faces per description for diversity (default 4), over the first min(N, 16) descriptions
           --classifier FILE attribute classifier (default: the one embedded in T2F.Core)
@@ -144,7 +146,7 @@ public static class Program
 
     private static int Evaluate(Dictionary<string, string> o)
     {
-        CommandLineOptions.Allow(o, "data", "count", "out", "model", "size", "seed", "diversity", "classifier", "threads", "variation");
+        CommandLineOptions.Allow(o, "data", "count", "out", "model", "size", "seed", "diversity", "classifier", "threads", "variation", "holdout-from");
         if (o.TryGetValue("variation", out var v))
         {
             variation = float.TryParse(v, NumberStyles.Float, CultureInfo.InvariantCulture, out var parsed) && parsed >= 0 && parsed <= 2
@@ -175,10 +177,21 @@ public static class Program
         using var pipeline = isDefault ? TextToFacePipeline.LoadDefault() : isBundle ? T2F.Models.MiniLM.MiniLM.LoadPipeline(modelPath!) : null;
         using var model = modelPath is not null && !isBundle ? StyleGan2Model.Load(modelPath) : null;
         int size = pipeline?.Resolution ?? model?.Resolution ?? CommandLineOptions.Int(o, "size", 64, 16);
-        var dataset = FaceImageDataset.Open(data, new FaceDatasetOptions { Resolution = size, Partition = CelebAPartition.Test, Limit = count });
+        // --holdout-from TRAINING_DIR: only faces whose attribute combination never occurs in that training set.
+        Func<CelebAAttributeRow, bool>? heldOut = null;
+        string holdoutNote = string.Empty;
+        if (o.TryGetValue("holdout-from", out var trainingDir))
+        {
+            var seen = CelebAAttributeFile.Read(Path.Combine(trainingDir, CelebAAttributeFile.FileName)).Select(r => r.Attributes.ToString()).ToHashSet(StringComparer.Ordinal);
+            heldOut = row => !seen.Contains(row.Attributes.ToString());
+            holdoutNote = $" whose attribute combination occurs nowhere in {trainingDir} ({seen.Count} combinations)";
+            dataNote = holdoutNote;
+        }
+
+        var dataset = FaceImageDataset.Open(data, new FaceDatasetOptions { Resolution = size, Partition = CelebAPartition.Test, Limit = count, Where = heldOut });
         if (dataset.Count < count)
         {
-            dataset = FaceImageDataset.Open(data, new FaceDatasetOptions { Resolution = size, Limit = count });
+            dataset = FaceImageDataset.Open(data, new FaceDatasetOptions { Resolution = size, Limit = count, Where = heldOut });
         }
 
         if (dataset.Count < 2)
@@ -195,7 +208,7 @@ public static class Program
         Directory.CreateDirectory(Path.Combine(outDir, "generated"));
         using var identity = FaceApiModels.LoadIdentityFeatureExtractor();
         using var classifier = o.TryGetValue("classifier", out var classifierPath) ? AttributeClassifier.Load(classifierPath) : AttributeClassifier.LoadDefault();
-        Console.WriteLine($"Evaluating {count} faces of {Path.GetFullPath(data)} at {size}x{size}; generator: {generatorName}");
+        Console.WriteLine($"Evaluating {count} faces of {Path.GetFullPath(data)}{holdoutNote} at {size}x{size}; generator: {generatorName}");
 
         const int batch = 16;
         var described = dataset.Records.Select(r => r.Attributes.Intersect(classifier.TrainedAttributes)).ToArray();
@@ -261,6 +274,9 @@ public static class Program
     // StyleGAN2 model draws it from seed + index (+ a large offset for the diversity variants).
     // --variation for a text-to-face model (null: GenerationOptions' default).
     private static float? variation;
+
+    // What --holdout-from kept, for the report.
+    private static string dataNote = string.Empty;
 
     private static Tensor Generate(T2F.Core.Pipeline.TextToFacePipeline? pipeline, StyleGan2Model? model, FaceImageDataset dataset, int[] indices, long seed, int stream, int size, bool variant = false)
     {
@@ -350,7 +366,7 @@ public static class Program
         File.WriteAllText(Path.Combine(outDir, "metrics.json"), JsonSerializer.Serialize(metrics, new JsonSerializerOptions { WriteIndented = true }));
 
         var report = new StringBuilder();
-        report.AppendLine(CultureInfo.InvariantCulture, $"# T2F evaluation\n\nData: `{dataset.Layout.Root}`, {similarity.Count} faces at {size}x{size}, seed {seed}.\n\nGenerator: {generatorName}.\n");
+        report.AppendLine(CultureInfo.InvariantCulture, $"# T2F evaluation\n\nData: `{dataset.Layout.Root}`, {similarity.Count} faces{dataNote} at {size}x{size}, seed {seed}.\n\nGenerator: {generatorName}.\n");
         report.AppendLine("| metric | value | measured with |\n|---|---|---|");
         report.AppendLine(CultureInfo.InvariantCulture, $"| Fréchet distance | {frechet:F4} | {identityName} |");
         report.AppendLine(CultureInfo.InvariantCulture, $"| similarity (cosine) | {similarity.MeanCosine:F4} (centred {similarity.MeanCentredCosine:F4}) | {identityName} |");

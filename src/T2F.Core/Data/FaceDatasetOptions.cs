@@ -14,4 +14,10 @@ public sealed record FaceDatasetOptions
 
     /// <summary>Keep only the first N rows of the attribute list (after the partition filter); null keeps all.</summary>
     public int? Limit { get; init; }
+
+    /// <summary>
+    /// Keep only the rows this accepts (applied with the partition filter, before <see cref="Limit"/>); null keeps all.
+    /// An evaluation uses it to hold out, e.g., every attribute combination that occurs in a training set.
+    /// </summary>
+    public Func<CelebAAttributeRow, bool>? Where { get; init; }
 }

@@ -89,7 +89,7 @@ public sealed class FaceImageDataset
         foreach (var row in rows)
         {
             CelebAPartition? split = partitions is not null && partitions.TryGetValue(row.FileName, out var p) ? p : null;
-            if (options.Partition is not null && split != options.Partition)
+            if ((options.Partition is not null && split != options.Partition) || (options.Where is { } where && !where(row)))
             {
                 continue;
             }

@@ -34,6 +34,12 @@ public class FaceImageDatasetTests
 
         var test = FaceImageDataset.Open(temp.Path, new FaceDatasetOptions { Resolution = 24, Partition = CelebAPartition.Test });
         Assert.Equal(new[] { "000010.png", "000020.png", "000030.png" }, test.Records.Select(r => r.FileName));
+
+        // Where filters before Limit: the first two men, not the men among the first two rows.
+        var men = FaceImageDataset.Open(temp.Path, new FaceDatasetOptions { Resolution = 24, Limit = 2, Where = row => row.Attributes.Contains(CelebAAttribute.Male) });
+        Assert.Equal(2, men.Count);
+        Assert.All(men.Records, r => Assert.True(r.Attributes.Contains(CelebAAttribute.Male)));
+        Assert.Equal(dataset.Records.Where(r => r.Attributes.Contains(CelebAAttribute.Male)).Take(2).Select(r => r.FileName), men.Records.Select(r => r.FileName));
     }
 
     [Fact]
