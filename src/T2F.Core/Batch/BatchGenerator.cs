@@ -214,26 +214,39 @@ public static class BatchGenerator
         }
     }
 
-    // The dataset lists, from the committed shard lists, once every shard is committed.
+    // The dataset lists, streamed from the committed shard lists once every shard is committed (a job of millions of
+    // faces never holds its rows in memory).
     private static void WriteLists(string root, BatchJobSpec spec, string fingerprint)
     {
-        var rows = new List<(string File, string Attributes, string Text)>((int)spec.TotalFaces);
-        for (int shard = 0; shard < spec.ShardCount; shard++)
+        IEnumerable<(string File, string Attributes, string Text)> Rows()
         {
-            foreach (string line in File.ReadLines(ShardList(root, shard)))
+            for (int shard = 0; shard < spec.ShardCount; shard++)
             {
-                var parts = line.Split('\t', 3);
-                rows.Add((parts[0], parts[1], parts[2]));
+                foreach (string line in File.ReadLines(ShardList(root, shard)))
+                {
+                    var parts = line.Split('\t', 3);
+                    yield return (parts[0], parts[1], parts[2]);
+                }
             }
         }
 
-        CaptionFiles.WriteText2FaceGan(Path.Combine(root, CaptionFiles.Text2FaceGanFileName), rows.Select(r => KeyValuePair.Create(r.File, (IReadOnlyList<string>)[r.Text])));
-        CelebAPartitionFile.Write(Path.Combine(root, CelebAPartitionFile.FileName), rows.Select((r, i) => new CelebAPartitionEntry(r.File, SynthFacesWriter.PartitionOf(i))));
+        CaptionFiles.WriteText2FaceGan(Path.Combine(root, CaptionFiles.Text2FaceGanFileName), Rows().Select(r => KeyValuePair.Create(r.File, (IReadOnlyList<string>)[r.Text])));
+        CelebAPartitionFile.Write(Path.Combine(root, CelebAPartitionFile.FileName), Rows().Select((r, i) => new CelebAPartitionEntry(r.File, SynthFacesWriter.PartitionOf(i))));
         if (spec.Items.All(i => i.Attributes is not null))
         {
-            CelebAAttributeFile.Write(Path.Combine(root, CelebAAttributeFile.FileName), rows.Select(r => new CelebAAttributeRow(r.File, AttributeSet.Parse(r.Attributes))).ToList());
+            CelebAAttributeFile.Write(Path.Combine(root, CelebAAttributeFile.FileName), new Counted<CelebAAttributeRow>((int)spec.TotalFaces, Rows().Select(r => new CelebAAttributeRow(r.File, AttributeSet.Parse(r.Attributes)))));
         }
 
         WriteJobFile(root, spec, fingerprint, complete: true);
+    }
+
+    // A sequence whose length is known in advance (the attribute list's first line is the count).
+    private sealed class Counted<T>(int count, IEnumerable<T> items) : IReadOnlyCollection<T>
+    {
+        public int Count => count;
+
+        public IEnumerator<T> GetEnumerator() => items.GetEnumerator();
+
+        System.Collections.IEnumerator System.Collections.IEnumerable.GetEnumerator() => GetEnumerator();
     }
 }
