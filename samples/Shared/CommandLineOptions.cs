@@ -50,4 +50,20 @@ internal static class CommandLineOptions
 
         return v;
     }
+
+    /// <summary>A finite number option with a default and inclusive bounds.</summary>
+    public static float Float(Dictionary<string, string> o, string name, float fallback, float min, float max)
+    {
+        if (!o.TryGetValue(name, out var text))
+        {
+            return fallback;
+        }
+
+        if (!float.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out float v) || !float.IsFinite(v) || v < min || v > max)
+        {
+            throw new ArgumentException($"--{name} must be a number in [{min.ToString(CultureInfo.InvariantCulture)}, {max.ToString(CultureInfo.InvariantCulture)}]; got '{text}'.");
+        }
+
+        return v;
+    }
 }

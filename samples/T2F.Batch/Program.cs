@@ -62,8 +62,8 @@ public static class Program
             spec = spec with
             {
                 ShardSize = CommandLineOptions.Int(o, "shard-size", 256, 1),
-                Truncation = Fraction(o, "truncation", spec.Truncation),
-                Variation = Fraction(o, "variation", spec.Variation),
+                Truncation = CommandLineOptions.Float(o, "truncation", spec.Truncation, 0, 1),
+                Variation = CommandLineOptions.Float(o, "variation", spec.Variation, 0, 2),
             };
             spec.Validate();
             if (o.ContainsKey("threads"))
@@ -112,11 +112,6 @@ public static class Program
             return 1;
         }
     }
-
-    private static float Fraction(Dictionary<string, string> o, string name, float fallback)
-        => !o.TryGetValue(name, out var text) ? fallback
-            : float.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var v) && float.IsFinite(v) ? v
-            : throw new ArgumentException($"--{name} needs a number; got '{text}'.");
 
     private sealed class SynchronousProgress(Action<BatchProgress> report) : IProgress<BatchProgress>
     {

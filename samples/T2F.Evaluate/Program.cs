@@ -147,11 +147,9 @@ public static class Program
     private static int Evaluate(Dictionary<string, string> o)
     {
         CommandLineOptions.Allow(o, "data", "count", "out", "model", "size", "seed", "diversity", "classifier", "threads", "variation", "holdout-from");
-        if (o.TryGetValue("variation", out var v))
+        if (o.ContainsKey("variation"))
         {
-            variation = float.TryParse(v, NumberStyles.Float, CultureInfo.InvariantCulture, out var parsed) && parsed >= 0 && parsed <= 2
-                ? parsed
-                : throw new ArgumentException($"--variation must be a number in [0, 2]; got '{v}'.");
+            variation = CommandLineOptions.Float(o, "variation", 0, 0, 2);
         }
 
         string data = CommandLineOptions.Required(o, "data");

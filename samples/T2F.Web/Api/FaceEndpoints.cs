@@ -79,26 +79,8 @@ public static class FaceEndpoints
             return BadRequest(error);
         }
 
-        try
-        {
-            var faces = await service.GenerateAsync(text!, options, context.RequestAborted);
-            try
-            {
-                return TypedResults.File(faces[0].ToPng(), "image/png", string.Create(CultureInfo.InvariantCulture, $"face-{options.Seed}.png"));
-            }
-            finally
-            {
-                DisposeAll(faces);
-            }
-        }
-        catch (ServiceBusyException busy)
-        {
-            return Busy(context, busy);
-        }
-        catch (ArgumentException invalid)
-        {
-            return BadRequest(invalid.Message);
-        }
+        return await Serve(context, () => service.GenerateAsync(text!, options, context.RequestAborted), (faces, _) =>
+            TypedResults.File(faces[0].ToPng(), "image/png", string.Create(CultureInfo.InvariantCulture, $"face-{options.Seed}.png")));
     }
 
     private static async Task<Results<Ok<FacesResponse>, ProblemHttpResult>> Edit(HttpContext context, TextToFaceService service, TextToFacePipeline pipeline, IOptions<FaceServerOptions> settings)
@@ -141,8 +123,14 @@ public static class FaceEndpoints
             : await Run(context, pipeline, options.Seed, () => service.InterpolateAsync(request.From!, request.To!, frames, options, context.RequestAborted));
     }
 
-    // Runs one service call and encodes its faces; busy -> 503 + Retry-After, the pipeline's own checks -> 400.
-    private static async Task<Results<Ok<FacesResponse>, ProblemHttpResult>> Run(HttpContext context, TextToFacePipeline pipeline, long seed, Func<Task<IReadOnlyList<GeneratedFace>>> call)
+    // Runs one service call and encodes its faces as JSON.
+    private static Task<Results<Ok<FacesResponse>, ProblemHttpResult>> Run(HttpContext context, TextToFacePipeline pipeline, long seed, Func<Task<IReadOnlyList<GeneratedFace>>> call)
+        => Serve(context, call, (faces, ms) => TypedResults.Ok(new FacesResponse(seed, pipeline.Resolution, Math.Round(ms, 1), faces.Select((f, i) => new FaceImage(f.Description, i, Convert.ToBase64String(f.ToPng()))).ToList())));
+
+    // One service call for every endpoint: the faces are encoded by `encode` (with the generation time in ms) and then
+    // disposed; busy -> 503 + Retry-After, the pipeline's own checks -> 400.
+    private static async Task<Results<TOk, ProblemHttpResult>> Serve<TOk>(HttpContext context, Func<Task<IReadOnlyList<GeneratedFace>>> call, Func<IReadOnlyList<GeneratedFace>, double, TOk> encode)
+        where TOk : IResult
     {
         try
         {
@@ -150,9 +138,7 @@ public static class FaceEndpoints
             var faces = await call();
             try
             {
-                double ms = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
-                var images = faces.Select((f, i) => new FaceImage(f.Description, i, Convert.ToBase64String(f.ToPng()))).ToList();
-                return TypedResults.Ok(new FacesResponse(seed, pipeline.Resolution, Math.Round(ms, 1), images));
+                return encode(faces, Stopwatch.GetElapsedTime(start).TotalMilliseconds);
             }
             finally
             {
