@@ -49,6 +49,8 @@ public static class Program
           held-out per-attribute accuracy and writes the weights.
           --out FILE / --count N (6000) / --val-count N (1000) / --epochs N (6) / --batch N (64) / --lr X (0.002)
           --seed S (0) / --work DIR (render folder; default a temporary folder) / --threads K
+          --train-data DIR  train on the first --count faces of this CelebA-layout folder instead of rendering seed 1
+                            (e.g. a projector's training set, for a critic that is not the evaluation classifier)
         """;
 
     public static int Main(string[] args)
@@ -86,7 +88,7 @@ public static class Program
 
     private static int TrainAttributes(Dictionary<string, string> o)
     {
-        CommandLineOptions.Allow(o, "out", "count", "val-count", "epochs", "batch", "lr", "seed", "work", "threads");
+        CommandLineOptions.Allow(o, "out", "count", "val-count", "epochs", "batch", "lr", "seed", "work", "threads", "train-data");
         string output = Path.GetFullPath(CommandLineOptions.Required(o, "out"));
         int count = CommandLineOptions.Int(o, "count", 6000, 1), valCount = CommandLineOptions.Int(o, "val-count", 1000, 1);
         var options = new AttributeTrainingOptions
@@ -101,9 +103,18 @@ public static class Program
         try
         {
             var clock = Stopwatch.StartNew();
-            var trainSet = Render(Path.Combine(work, "train"), count, 1);
+            bool given = o.TryGetValue("train-data", out var trainData);
+            if (given && !Directory.Exists(trainData))
+            {
+                throw new ArgumentException($"--train-data {trainData} is not a folder; give a CelebA-layout dataset folder (T2F.Data render --out DIR).");
+            }
+
+            var trainSet = given
+                ? FaceImageDataset.Open(trainData!, new FaceDatasetOptions { Resolution = AttributeClassifier.InputSize, Limit = count })
+                : Render(Path.Combine(work, "train"), count, 1);
+            string trainNote = given ? $"the first {trainSet.Count} faces of {Path.GetFileName(Path.GetFullPath(trainData!).TrimEnd('/'))}" : $"{count} faces seed 1";
             var valSet = Render(Path.Combine(work, "val"), valCount, 2);
-            Console.WriteLine($"Rendered {count} training (seed 1) and {valCount} validation (seed 2) SynthFaces in {clock.Elapsed.TotalSeconds:F1} s.");
+            Console.WriteLine($"Training on {trainNote}; rendered {valCount} validation SynthFaces (seed 2) in {clock.Elapsed.TotalSeconds:F1} s.");
             torch.manual_seed(options.Seed);
             using var classifier = new AttributeClassifier(options.Seed);
             var (images, labels) = AttributeClassifierTrainer.LoadAll(trainSet);
@@ -121,7 +132,7 @@ public static class Program
                 result = AttributeAccuracy.Compute(classifier, valImages, valLabels);
             }
 
-            string name = $"T2F attribute CNN (SynthFaces v{SynthFaceSampler.Version}, {count} faces seed 1, {options.Epochs} epochs, seed {options.Seed})";
+            string name = $"T2F attribute CNN (SynthFaces v{SynthFaceSampler.Version}, {trainNote}, {options.Epochs} epochs, seed {options.Seed})";
             Directory.CreateDirectory(Path.GetDirectoryName(output)!);
             classifier.Save(output, name);
             Console.WriteLine($"Wrote {output} ({new FileInfo(output).Length / 1024} KiB) in {clock.Elapsed.TotalSeconds:F0} s.");

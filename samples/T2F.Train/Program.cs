@@ -42,6 +42,10 @@ public static class Program
                             to change it); default none
           --perceptual-weight X  its weight (default 1)
           --adversarial X   weight of the text-conditioned (projection) discriminator term (default 0: off)
+          --attribute-critic FILE  a frozen attribute classifier (T2F.Evaluate train-attributes; not the one you evaluate
+                            with) for the attribute term: BCE between its logits on the generated face and the
+                            dataset's attributes (list_attr_celeba.txt)
+          --attribute-weight X / --attribute-start N   its weight (default 1 with a critic) and first step (default 0)
         """;
 
     public static int Main(string[] args)
@@ -171,14 +175,27 @@ public static class Program
                 Device = o.GetValueOrDefault("--device", "cpu"),
                 PerceptualWeight = o.TryGetValue("--perceptual-weight", out var pw) ? double.Parse(pw, CultureInfo.InvariantCulture) : 1.0,
                 AdversarialWeight = o.TryGetValue("--adversarial", out var aw) ? double.Parse(aw, CultureInfo.InvariantCulture) : 0.0,
+                AttributeWeight = !o.ContainsKey("--attribute-critic") ? 0.0 : o.TryGetValue("--attribute-weight", out var atw) ? double.Parse(atw, CultureInfo.InvariantCulture) : 1.0,
+                AttributeStartStep = Int("--attribute-start", 0),
             };
+            if (!o.ContainsKey("--attribute-critic") && (o.ContainsKey("--attribute-weight") || o.ContainsKey("--attribute-start")))
+            {
+                throw new ArgumentException("--attribute-weight and --attribute-start need --attribute-critic FILE.");
+            }
+
+            using var critic = o.TryGetValue("--attribute-critic", out var criticPath) ? T2F.Core.Metrics.Attributes.AttributeClassifier.Load(criticPath) : null;
+            if (critic is not null)
+            {
+                Console.WriteLine($"Attribute term: {critic.Name}, weight {options.AttributeWeight.ToString(CultureInfo.InvariantCulture)} from step {options.AttributeStartStep}.");
+            }
+
             using var perceptual = o.TryGetValue("--perceptual", out var spec) ? CreatePerceptual(spec) : null;
             if (perceptual is not null)
             {
                 Console.WriteLine($"Perceptual loss: {perceptual.Name}, weight {options.PerceptualWeight.ToString(CultureInfo.InvariantCulture)}.");
             }
 
-            using var trainer = new ProjectorTrainer(projector, generator.Generator, encoder, new FaceDatasetProjectorSource(dataset, options.Seed), runDir, options, perceptual);
+            using var trainer = new ProjectorTrainer(projector, generator.Generator, encoder, new FaceDatasetProjectorSource(dataset, options.Seed), runDir, options, perceptual, critic);
             Console.WriteLine($"{dataset.Count} captioned images at {generator.Resolution}x{generator.Resolution}; projector {config}; run folder {trainer.RunFolder}{(trainer.Step > 0 ? $", resuming at step {trainer.Step}" : string.Empty)}.");
             using var cts = CancelOnCtrlC();
             trainer.Train(new ProgressBar(), cts.Token);
@@ -298,7 +315,7 @@ public static class Program
     {
         ["gan"] = Options(TrainingLoopOptions, ("--size", 8), ("--channels", null), ("--style", 1), ("--mapping", 1), ("--accumulate", 1)),
         ["projector"] = Options(TrainingLoopOptions, ("--generator", null), ("--space", null), ("--hidden", 1), ("--depth", 1), ("--noise", 0),
-            ("--perceptual", null), ("--perceptual-weight", null), ("--adversarial", null)),
+            ("--perceptual", null), ("--perceptual-weight", null), ("--adversarial", null), ("--attribute-critic", null), ("--attribute-weight", null), ("--attribute-start", 0)),
         ["bundle"] = Options(Array.Empty<(string, int?)>(), ("--generator", null), ("--projector-run", null), ("--out", null)),
     };
 

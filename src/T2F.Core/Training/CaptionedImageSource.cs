@@ -12,6 +12,7 @@ public sealed class CaptionedImageSource : IProjectorDataSource, IDisposable
 {
     private readonly Tensor images;
     private readonly IReadOnlyList<IReadOnlyList<string>> captions;
+    private readonly IReadOnlyList<AttributeSet>? attributes;
     private readonly EpochOrder order;
     private readonly long seed;
 
@@ -19,7 +20,8 @@ public sealed class CaptionedImageSource : IProjectorDataSource, IDisposable
     /// <param name="images">[N, 3, R, R] in [-1, 1] (copied).</param>
     /// <param name="captions">N lists of at least one caption.</param>
     /// <param name="seed">Order and caption seed.</param>
-    public CaptionedImageSource(Tensor images, IReadOnlyList<IReadOnlyList<string>> captions, long seed)
+    /// <param name="attributes">Optional ground-truth attributes of the N images (for the projector's attribute term).</param>
+    public CaptionedImageSource(Tensor images, IReadOnlyList<IReadOnlyList<string>> captions, long seed, IReadOnlyList<AttributeSet>? attributes = null)
     {
         ArgumentNullException.ThrowIfNull(images);
         ArgumentNullException.ThrowIfNull(captions);
@@ -36,6 +38,12 @@ public sealed class CaptionedImageSource : IProjectorDataSource, IDisposable
             }
         }
 
+        if (attributes is not null && attributes.Count != captions.Count)
+        {
+            throw new ArgumentException($"Got {attributes.Count} attribute sets for {captions.Count} images; give one per image or none.", nameof(attributes));
+        }
+
+        this.attributes = attributes;
         this.images = images.detach().clone().DetachFromDisposeScope();
         this.captions = captions;
         this.seed = seed;
@@ -62,6 +70,10 @@ public sealed class CaptionedImageSource : IProjectorDataSource, IDisposable
         using var index = torch.tensor(indices);
         return (images.index_select(0, index), chosen);
     }
+
+    /// <inheritdoc />
+    public IReadOnlyList<AttributeSet>? GetAttributes(long step, int batchSize)
+        => attributes is null ? null : order.Batch(step, batchSize).Select(i => attributes[(int)i]).ToArray();
 
     /// <inheritdoc />
     public void Dispose() => images.Dispose();

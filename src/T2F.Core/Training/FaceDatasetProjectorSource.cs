@@ -53,4 +53,8 @@ public sealed class FaceDatasetProjectorSource : IProjectorDataSource
 
         return (torch.tensor(pixels, new long[] { batchSize, 3, Resolution, Resolution }), captions);
     }
+
+    /// <inheritdoc />
+    public IReadOnlyList<AttributeSet> GetAttributes(long step, int batchSize)
+        => order.Batch(step, batchSize).Select(i => dataset[(int)i].Attributes).ToArray();
 }

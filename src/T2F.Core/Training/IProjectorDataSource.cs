@@ -1,3 +1,4 @@
+using T2F.Core.Data;
 using static TorchSharp.torch;
 
 namespace T2F.Core.Training;
@@ -15,4 +16,12 @@ public interface IProjectorDataSource
     /// <param name="step">Step.</param>
     /// <param name="batchSize">B.</param>
     (Tensor Images, IReadOnlyList<string> Captions) GetBatch(long step, int batchSize);
+
+    /// <summary>
+    /// The ground-truth attributes of the same images, in the same order as <see cref="GetBatch"/> of the same step
+    /// and size, or null when the source has no labels (then the projector cannot be trained with an attribute term).
+    /// </summary>
+    /// <param name="step">Step.</param>
+    /// <param name="batchSize">B.</param>
+    IReadOnlyList<AttributeSet>? GetAttributes(long step, int batchSize) => null;
 }

@@ -7,7 +7,9 @@ namespace T2F.Core.Training;
 /// <summary>
 /// A run's loss history (<c>step,name...,images_per_s</c>), which must survive being killed at any moment: on open,
 /// rows after the checkpoint the run resumes from (they will be computed again) and a row torn by a crash are dropped
-/// in an atomic rewrite; then each row is appended with one write and flushed.
+/// in an atomic rewrite; then each row is appended with one write and flushed. A log written with other loss columns
+/// (a run resumed by a newer trainer that logs an added loss) keeps its rows, their cells moved under the new header by
+/// name and empty where the old log had no such column.
 /// </summary>
 internal sealed class LossLog : IDisposable
 {
@@ -20,9 +22,21 @@ internal sealed class LossLog : IDisposable
     {
         string header = "step," + string.Join(",", lossNames) + ",images_per_s";
         int columns = lossNames.Count + 2;
-        var keep = step > 0 && File.Exists(path)
-            ? File.ReadLines(path).Skip(1).Where(line => IsCompleteRowUpTo(line, columns, step)).ToList()
-            : new List<string>();
+        var keep = new List<string>();
+        if (step > 0 && File.Exists(path))
+        {
+            string? oldHeader = File.ReadLines(path).FirstOrDefault();
+            var rows = File.ReadLines(path).Skip(1);
+            if (oldHeader is not null && oldHeader != header)
+            {
+                var oldColumns = oldHeader.Split(',');
+                var newColumns = header.Split(',');
+                rows = rows.Where(line => line.Split(',').Length == oldColumns.Length).Select(line => Remap(line.Split(','), oldColumns, newColumns));
+            }
+
+            keep = rows.Where(line => IsCompleteRowUpTo(line, columns, step)).ToList();
+        }
+
         AtomicFile.WriteText(path, w =>
         {
             w.WriteLine(header);
@@ -54,6 +68,9 @@ internal sealed class LossLog : IDisposable
     }
 
     public void Dispose() => _writer.Dispose();
+
+    private static string Remap(string[] cells, string[] oldColumns, string[] newColumns)
+        => string.Join(',', newColumns.Select(name => Array.IndexOf(oldColumns, name) is >= 0 and var i ? cells[i] : string.Empty));
 
     private static bool IsCompleteRowUpTo(string line, int columns, long step)
     {

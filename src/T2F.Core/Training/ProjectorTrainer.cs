@@ -4,6 +4,7 @@ using T2F.Core.Checkpoints;
 using T2F.Core.Data;
 using T2F.Core.Generation;
 using T2F.Core.Metrics;
+using T2F.Core.Metrics.Attributes;
 using T2F.Core.Projection;
 using T2F.Core.Text;
 using TorchSharp;
@@ -35,6 +36,8 @@ public sealed class ProjectorTrainer : IDisposable
     private readonly Device device;
     private readonly ProjectionDiscriminator? discriminator;
     private readonly AdamOptimizer? discriminatorOptimizer;
+    private readonly AttributeClassifier? attributeCritic;
+    private readonly Tensor? attributeMask;
 
     /// <summary>Creates the trainer; resumes from the run folder's checkpoint when there is one.</summary>
     /// <param name="projector">The projector to train (its w_avg should be the generator's mean w).</param>
@@ -44,7 +47,11 @@ public sealed class ProjectorTrainer : IDisposable
     /// <param name="runFolder">Checkpoint and losses.csv folder.</param>
     /// <param name="options">Settings.</param>
     /// <param name="perceptual">Perceptual network (VGG16 in the paper); null trains with pixel and latent losses only.</param>
-    public ProjectorTrainer(MlpLatentProjector projector, StyleGan2Generator generator, ITextEncoder encoder, IProjectorDataSource data, string runFolder, ProjectorTrainingOptions? options = null, IFeatureExtractor? perceptual = null)
+    /// <param name="attributeCritic">
+    /// Frozen attribute classifier for <see cref="ProjectorTrainingOptions.AttributeWeight"/> (required when the weight is
+    /// above 0; the data source must then give attributes). The trainer moves it to the training device and does not own it.
+    /// </param>
+    public ProjectorTrainer(MlpLatentProjector projector, StyleGan2Generator generator, ITextEncoder encoder, IProjectorDataSource data, string runFolder, ProjectorTrainingOptions? options = null, IFeatureExtractor? perceptual = null, AttributeClassifier? attributeCritic = null)
     {
         ArgumentNullException.ThrowIfNull(projector);
         ArgumentNullException.ThrowIfNull(generator);
@@ -61,6 +68,35 @@ public sealed class ProjectorTrainer : IDisposable
         if (data.Resolution != generator.Config.Size || projector.Config.StyleSize != generator.Config.StyleDim || (projector.Space == LatentSpace.WPlus && projector.Config.LatentCount != generator.Config.LatentCount))
         {
             throw new ArgumentException($"Projector/generator/data mismatch: data {data.Resolution}px, generator {generator.Config.Size}px style {generator.Config.StyleDim} n_latent {generator.Config.LatentCount}, projector style {projector.Config.StyleSize} n_latent {projector.Config.LatentCount}.");
+        }
+
+        if (Options.AttributeWeight > 0)
+        {
+            if (attributeCritic is null)
+            {
+                throw new ArgumentException($"AttributeWeight is {Options.AttributeWeight}, but no attribute classifier was given; pass one (a classifier other than the one you evaluate with) or set AttributeWeight to 0.", nameof(attributeCritic));
+            }
+
+            if (data.GetAttributes(0, 1) is null)
+            {
+                throw new ArgumentException("AttributeWeight is above 0, but the data source has no attribute labels; use a labelled dataset (list_attr_celeba.txt) or set AttributeWeight to 0.", nameof(data));
+            }
+
+            if (attributeCritic.TrainedAttributes.IsEmpty)
+            {
+                throw new ArgumentException($"The attribute classifier '{attributeCritic.Name}' has no trained attributes; train it first (T2F.Evaluate train-attributes).", nameof(attributeCritic));
+            }
+
+            foreach (var p in attributeCritic.parameters())
+            {
+                p.requires_grad = false;
+            }
+
+            attributeCritic.eval();
+            attributeCritic.to(device);
+            this.attributeCritic = attributeCritic;
+            using var maskScope = torch.NewDisposeScope();
+            attributeMask = AttributeClassifierTrainer.LabelTensor(new[] { attributeCritic.TrainedAttributes }).to(device).DetachFromDisposeScope();
         }
 
         this.projector = projector;
@@ -107,7 +143,7 @@ public sealed class ProjectorTrainer : IDisposable
     /// <summary>Steps completed.</summary>
     public long Step { get; private set; }
 
-    private static readonly string[] LossNames = { "loss", "l1", "l2", "perceptual", "latent", "adversarial", "d_loss" };
+    private static readonly string[] LossNames = { "loss", "l1", "l2", "perceptual", "latent", "adversarial", "d_loss", "attribute" };
 
     /// <summary>Trains up to <see cref="ProjectorTrainingOptions.Steps"/>.</summary>
     /// <param name="progress">Progress sink.</param>
@@ -215,6 +251,7 @@ public sealed class ProjectorTrainer : IDisposable
         optimizer.Dispose();
         discriminatorOptimizer?.Dispose();
         discriminator?.Dispose();
+        attributeMask?.Dispose();
         meanW.Dispose();
     }
 
@@ -262,6 +299,18 @@ public sealed class ProjectorTrainer : IDisposable
             perceptualValue = p.item<float>();
         }
 
+        double attributeValue = 0;
+        if (attributeCritic is not null && step >= Options.AttributeStartStep)
+        {
+            // Mean BCE over the critic's trained attributes only (its other outputs were never trained).
+            var targets = AttributeClassifierTrainer.LabelTensor(data.GetAttributes(step, Options.Batch)!).to(device);
+            var logits = attributeCritic.forward(generated);
+            var perElement = nn.functional.binary_cross_entropy_with_logits(logits, targets, reduction: nn.Reduction.None) * attributeMask!;
+            var a = perElement.sum() / (attributeMask!.sum() * logits.shape[0]);
+            loss = loss + (Options.AttributeWeight * a);
+            attributeValue = a.item<float>();
+        }
+
         optimizer.ZeroGrad();
         loss.backward();
         optimizer.Step();
@@ -274,6 +323,7 @@ public sealed class ProjectorTrainer : IDisposable
             ["latent"] = latentReg.item<float>(),
             ["adversarial"] = adversarialValue,
             ["d_loss"] = discriminatorValue,
+            ["attribute"] = attributeValue,
         };
     }
 

@@ -33,6 +33,18 @@ public sealed record ProjectorTrainingOptions
     /// </summary>
     public double AdversarialWeight { get; init; }
 
+    /// <summary>
+    /// Weight of the optional attribute term: binary cross-entropy between a frozen attribute classifier's logits on
+    /// the generated face and the ground-truth attributes of the image the description belongs to (the classifier's
+    /// trained attributes only). Pixel and perceptual losses pull every face towards the average of all faces that fit
+    /// a description, which washes out what the description states; this term asks for the stated attributes to be
+    /// visible. 0 turns it off. Use a classifier other than the one you evaluate with.
+    /// </summary>
+    public double AttributeWeight { get; init; }
+
+    /// <summary>First step (0-based) at which <see cref="AttributeWeight"/> applies; earlier steps train without it.</summary>
+    public long AttributeStartStep { get; init; }
+
     /// <summary>Seed of the data order, caption choice, projector noise and generator noise.</summary>
     public long Seed { get; init; }
 

@@ -31,4 +31,24 @@ public class LossLogTests
             Directory.Delete(Path.GetDirectoryName(path)!, true);
         }
     }
+
+    [Fact]
+    public void ResumingWithAnAddedLossColumnKeepsTheOldRowsUnderTheNewHeader()
+    {
+        string path = Path.Combine(Directory.CreateTempSubdirectory("t2f-losslog").FullName, "losses.csv");
+        try
+        {
+            File.WriteAllText(path, "step,a,images_per_s\n1,0.5,3.00\n2,0.4,3.10\n3,0.3,3.20\n");
+            using (var log = LossLog.Open(path, Names, step: 2))
+            {
+                log.Write(3, Names, new Dictionary<string, double> { ["a"] = 0.125, ["b"] = 0.5 }, 4);
+            }
+
+            Assert.Equal(new[] { "step,a,b,images_per_s", "1,0.5,,3.00", "2,0.4,,3.10", "3,0.125,0.5,4.00" }, File.ReadAllLines(path));
+        }
+        finally
+        {
+            Directory.Delete(Path.GetDirectoryName(path)!, true);
+        }
+    }
 }

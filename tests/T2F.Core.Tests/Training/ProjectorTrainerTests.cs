@@ -1,4 +1,6 @@
+using T2F.Core.Data;
 using T2F.Core.Generation;
+using T2F.Core.Metrics.Attributes;
 using T2F.Core.Projection;
 using T2F.Core.Tests.TestSupport;
 using T2F.Core.Training;
@@ -158,6 +160,88 @@ public class ProjectorTrainerTests
             {
                 Directory.Delete(a, true);
                 Directory.Delete(b, true);
+            }
+        }
+    }
+
+    [Fact]
+    public void AttributeTermPullsTheCriticTowardsTheLabelsFromItsStartStepAndResumesBitIdentically()
+    {
+        var (g, plain) = Setup();
+        using (g)
+        using (plain)
+        using (var encoder = new HashTextEncoder(32))
+        using (var critic = new AttributeClassifier(seed: 8, trainedAttributes: AttributeSet.Of(CelebAAttribute.Male, CelebAAttribute.Smiling, CelebAAttribute.Eyeglasses)))
+        {
+            using var images = plain.GetBatch(0, 8).Images;
+            var captions = Enumerable.Range(0, 8).Select(i => (IReadOnlyList<string>)new[] { $"face number {i}" }).ToList();
+            var labels = Enumerable.Range(0, 8).Select(i => AttributeSet.Empty.With(CelebAAttribute.Male, (i & 1) != 0).With(CelebAAttribute.Smiling, (i & 2) != 0).With(CelebAAttribute.Eyeglasses, (i & 4) != 0)).ToList();
+            using var data = new CaptionedImageSource(images, captions, seed: 4, labels);
+            var criticBefore = critic.state_dict().ToDictionary(p => p.Key, p => p.Value.clone());
+            string a = Directory.CreateTempSubdirectory("t2f-proj").FullName;
+            string b = Directory.CreateTempSubdirectory("t2f-proj").FullName;
+            try
+            {
+                // Only the attribute term: the projector must learn to make the critic say what the labels say.
+                var options = new ProjectorTrainingOptions { Batch = 8, Steps = 150, LearningRate = 3e-3, L1Weight = 0, LatentWeight = 0, AttributeWeight = 1, AttributeStartStep = 2, LogEvery = 1, CheckpointEvery = 1000, Seed = 3 };
+                var reports = new List<TrainingProgress>();
+                using var p1 = Projector(g);
+                using (var t = new ProjectorTrainer(p1, g, encoder, data, a, options, attributeCritic: critic))
+                {
+                    t.Train(new Progress(reports.Add));
+                }
+
+                Assert.Equal(0, reports[0].Losses["attribute"]); // steps before AttributeStartStep train without it
+                Assert.Equal(0, reports[1].Losses["attribute"]);
+                double first = reports[2].Losses["attribute"], last = reports[^1].Losses["attribute"];
+                Assert.True(last < first * 0.5, $"attribute BCE {first:F4} -> {last:F4}: gradients must flow critic -> generator -> projector");
+                foreach (var (key, value) in critic.state_dict())
+                {
+                    TensorAssert.Close(criticBefore[key], value, 0, 0, "the critic is frozen: " + key);
+                }
+
+                Assert.Contains(",attribute,", File.ReadLines(Path.Combine(a, "projector-losses.csv")).First());
+
+                using var p2 = Projector(g);
+                using (var t = new ProjectorTrainer(p2, g, encoder, data, b, options with { Steps = 4 }, attributeCritic: critic))
+                {
+                    t.Train();
+                }
+
+                using var p3 = Projector(g);
+                using (var t = new ProjectorTrainer(p3, g, encoder, data, b, options with { Steps = 6 }, attributeCritic: critic))
+                {
+                    t.Train();
+                }
+
+                using var p4 = Projector(g);
+                using (var t = new ProjectorTrainer(p4, g, encoder, data, a + "-straight", options with { Steps = 6 }, attributeCritic: critic))
+                {
+                    t.Train();
+                }
+
+                foreach (var (key, value) in p4.state_dict())
+                {
+                    TensorAssert.Close(value, p3.state_dict()[key], 0, 0, key);
+                }
+
+                using var p5 = Projector(g);
+                Assert.Contains("no attribute classifier", Assert.Throws<ArgumentException>(() => new ProjectorTrainer(p5, g, encoder, data, b, options)).Message, StringComparison.Ordinal);
+                Assert.Contains("no attribute labels", Assert.Throws<ArgumentException>(() => new ProjectorTrainer(p5, g, encoder, plain, b, options, attributeCritic: critic)).Message, StringComparison.Ordinal);
+            }
+            finally
+            {
+                Directory.Delete(a, true);
+                Directory.Delete(b, true);
+                if (Directory.Exists(a + "-straight"))
+                {
+                    Directory.Delete(a + "-straight", true);
+                }
+
+                foreach (var t in criticBefore.Values)
+                {
+                    t.Dispose();
+                }
             }
         }
     }
