@@ -49,6 +49,7 @@ builder.Services.AddSingleton(sp =>
     {
         MaxConcurrency = options.MaxConcurrency,
         MaxQueueLength = options.MaxQueueLength,
+        MaxBatchFaces = options.MaxBatchFaces,
         // The endpoints check faces and frames against their own limits; the service bounds the larger of the two.
         MaxFacesPerRequest = Math.Max(options.MaxFaces, options.MaxFrames),
     });

@@ -47,7 +47,7 @@ public static class FaceEndpoints
             .Accepts<InterpolateRequest>("application/json");
 
         api.MapGet("/info", (TextToFaceService service, TextToFacePipeline pipeline, IOptions<FaceServerOptions> options) =>
-            TypedResults.Ok(new ModelInfo(pipeline.EncoderName, pipeline.Resolution, service.Pending, options.Value.MaxTextLength, options.Value.MaxFaces, options.Value.MaxFrames)))
+            TypedResults.Ok(new ModelInfo(pipeline.EncoderName, pipeline.Resolution, service.Pending, options.Value.MaxTextLength, options.Value.MaxFaces, options.Value.MaxFrames, options.Value.MaxBatchFaces, service.Statistics.Requests, service.Statistics.Batches)))
             .WithName("GetInfo")
             .WithSummary("The model served and the request limits");
     }

@@ -7,4 +7,7 @@ namespace T2F.Web.Api;
 /// <param name="MaxTextLength">Longest description in characters.</param>
 /// <param name="MaxFaces">Most faces per request.</param>
 /// <param name="MaxFrames">Most interpolation frames.</param>
-public sealed record ModelInfo(string Encoder, int Resolution, int Pending, int MaxTextLength, int MaxFaces, int MaxFrames);
+/// <param name="MaxBatchFaces">Faces per synthesis batch (1: no micro-batching).</param>
+/// <param name="Completed">Requests completed since the start.</param>
+/// <param name="Batches">Micro-batches run since the start.</param>
+public sealed record ModelInfo(string Encoder, int Resolution, int Pending, int MaxTextLength, int MaxFaces, int MaxFrames, int MaxBatchFaces, long Completed, long Batches);

@@ -18,6 +18,12 @@ public sealed class FaceServerOptions
     /// <summary>Generations that run at once; more mainly add latency on a CPU (each already uses every thread).</summary>
     public int MaxConcurrency { get; set; } = 1;
 
+    /// <summary>
+    /// Faces rendered in one synthesis batch from generate requests that wait together (1: no batching). Each request's
+    /// bytes stay the same whoever shares its batch (TextToFaceServiceOptions.MaxBatchFaces).
+    /// </summary>
+    public int MaxBatchFaces { get; set; } = 1;
+
     /// <summary>Requests that may wait for a slot; one more gets 503 with Retry-After.</summary>
     public int MaxQueueLength { get; set; } = 32;
 
@@ -39,6 +45,7 @@ public sealed class FaceServerOptions
         Check(Threads, 0, 1024, "Threads");
         Check(MaxConcurrency, 1, 64, "MaxConcurrency");
         Check(MaxQueueLength, 0, 100_000, "MaxQueueLength");
+        Check(MaxBatchFaces, 1, 64, "MaxBatchFaces");
         Check(MaxTextLength, 1, 100_000, "MaxTextLength");
         Check(MaxFaces, 2, 256, "MaxFaces");
         Check(MaxFrames, 2, 64, "MaxFrames");

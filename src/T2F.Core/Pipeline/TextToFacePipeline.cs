@@ -323,6 +323,99 @@ public sealed class TextToFacePipeline : IDisposable
     }
 
     /// <summary>
+    /// Generate for several independent requests at once, synthesised in batches of exactly
+    /// <paramref name="synthesisBatch"/> faces (the last one padded), so each request's faces are the same bytes
+    /// whatever other requests share its batch and wherever its faces land in it: libtorch's kernels give bit-identical
+    /// rows for one batch shape but not across batch sizes (a batch of 1 and a batch of 8 differ in the last float bits),
+    /// so the shape is fixed. Projection (text encoder, projector, variation, truncation) runs per request exactly as
+    /// <see cref="Generate(string, GenerationOptions?)"/> does; the noise of request r is what it would draw alone.
+    /// </summary>
+    /// <param name="requests">Description and options of each request.</param>
+    /// <param name="synthesisBatch">Faces per synthesis call (fixed for a service's lifetime).</param>
+    /// <returns>The faces of each request, in request order.</returns>
+    /// <exception cref="NotSupportedException">The generator is not the built-in <see cref="StyleGan2Model"/> (explicit per-request noise needs its layers).</exception>
+    internal IReadOnlyList<IReadOnlyList<GeneratedFace>> GenerateBatched(IReadOnlyList<(string Description, GenerationOptions Options)> requests, int synthesisBatch)
+    {
+        ArgumentNullException.ThrowIfNull(requests);
+        ArgumentOutOfRangeException.ThrowIfLessThan(synthesisBatch, 1);
+        var model = Generator as StyleGan2Model ?? throw new NotSupportedException(BatchingNeedsStyleGan2(Generator));
+        foreach (var (description, options) in requests)
+        {
+            Validate(new[] { description }, options);
+        }
+
+        using var scope = torch.NewDisposeScope();
+        using var noGrad = torch.no_grad();
+        var latents = new List<Tensor>(requests.Count);
+        var noise = new List<Tensor>[model.Generator.Config.NumLayers];
+        for (int layer = 0; layer < noise.Length; layer++)
+        {
+            noise[layer] = new List<Tensor>(requests.Count + 1);
+        }
+
+        foreach (var (description, options) in requests)
+        {
+            int per = options.FacesPerDescription;
+            var w = ProjectWPlus(Enumerable.Repeat(description, per).ToList(), options, per);
+            if (options.Truncation < 1f)
+            {
+                // The same expression StyleGan2Generator.Generate applies, so truncation is per request.
+                var mean = model.MeanLatent();
+                w = mean + (options.Truncation * (w - mean));
+            }
+
+            latents.Add(w);
+            using var gen = new torch.Generator((ulong)options.Seed);
+            var drawn = model.Generator.RandomNoise(per, gen);
+            for (int layer = 0; layer < noise.Length; layer++)
+            {
+                noise[layer].Add(drawn[layer]);
+            }
+        }
+
+        int total = requests.Sum(r => r.Options.FacesPerDescription);
+        int padded = (total + synthesisBatch - 1) / synthesisBatch * synthesisBatch;
+        if (padded > total)
+        {
+            latents.Add(torch.zeros(new long[] { padded - total, Generator.LatentCount, Generator.StyleSize }));
+            for (int layer = 0; layer < noise.Length; layer++)
+            {
+                long r = noise[layer][0].shape[2];
+                noise[layer].Add(torch.zeros(new long[] { padded - total, 1, r, r }));
+            }
+        }
+
+        var all = torch.cat(latents, 0);
+        var allNoise = noise.Select(parts => torch.cat(parts, 0)).ToArray();
+        var images = new List<Tensor>(padded / synthesisBatch);
+        for (int start = 0; start < padded; start += synthesisBatch)
+        {
+            var chunkNoise = allNoise.Select(n => n.narrow(0, start, synthesisBatch)).ToList();
+            images.Add(Generator.Synthesize(all.narrow(0, start, synthesisBatch), new SynthesisOptions { Noise = NoiseMode.Explicit, NoiseTensors = chunkNoise }));
+        }
+
+        var rows = torch.cat(images, 0);
+        var results = new List<IReadOnlyList<GeneratedFace>>(requests.Count);
+        int row = 0;
+        foreach (var (description, options) in requests)
+        {
+            var faces = new List<GeneratedFace>(options.FacesPerDescription);
+            for (int i = 0; i < options.FacesPerDescription; i++, row++)
+            {
+                faces.Add(new GeneratedFace(description, i, rows[row].clone().DetachFromDisposeScope()));
+            }
+
+            results.Add(faces);
+        }
+
+        return results;
+    }
+
+    /// <summary>Why <paramref name="generator"/> cannot be micro-batched (null when it can).</summary>
+    internal static string BatchingNeedsStyleGan2(IStyleGenerator generator)
+        => $"Micro-batching renders each request with its own explicit noise maps, which needs the built-in StyleGan2Model generator; this pipeline has a {generator.GetType().Name}. Serve it with MaxBatchFaces = 1.";
+
+    /// <summary>
     /// Text-driven editing: the face of <paramref name="description"/> and the same face changed towards
     /// <paramref name="editedDescription"/> ("... now with eyeglasses"). Both use the same projector noise and the same
     /// synthesis noise, and the edited latent moves by <paramref name="strength"/> times the difference of the two
@@ -498,7 +591,7 @@ public sealed class TextToFacePipeline : IDisposable
         return result;
     }
 
-    private static void Validate(IReadOnlyList<string> descriptions, GenerationOptions options)
+    internal static void Validate(IReadOnlyList<string> descriptions, GenerationOptions options)
     {
         for (int i = 0; i < descriptions.Count; i++)
         {

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Threading.Channels;
 using T2F.Core.Pipeline;
 
 namespace T2F.Core.Serving;
@@ -9,9 +10,11 @@ namespace T2F.Core.Serving;
 /// <see cref="TextToFaceServiceOptions.MaxQueueLength"/> wait, and any further request fails at once with
 /// <see cref="ServiceBusyException"/> instead of growing a queue without limit. A waiting request honours its
 /// <see cref="CancellationToken"/>; a running one finishes its forward pass first (libtorch cannot stop one midway) and
-/// its faces are then disposed. Results are the bytes a direct pipeline call gives. Requests are not batched together:
-/// on this project's CPUs a batch of 8 cost as much or more per image than 8 single images (docs/benchmarks/generator-routes-256.md), and single
-/// requests keep every result independent of its neighbours.
+/// its faces are then disposed. Without micro-batching (the default) results are the bytes a direct pipeline call
+/// gives. With <see cref="TextToFaceServiceOptions.MaxBatchFaces"/> above 1, generate requests that wait together are
+/// rendered in one fixed-size synthesis batch (much cheaper per face for small generators such as the 64x64 default
+/// model; not for 256x256 and up: docs/benchmarks/generator-routes-256.md), and each request's bytes are the same
+/// whichever requests share its batch.
 /// </summary>
 public sealed class TextToFaceService : IDisposable
 {
@@ -19,9 +22,13 @@ public sealed class TextToFaceService : IDisposable
     private readonly bool _ownsPipeline;
     private readonly SemaphoreSlim _slots;
     private readonly TextToFaceServiceOptions _options;
+    private readonly Channel<BatchedRequest>? _batchQueue;
+    private readonly Task? _batcher;
     private int _admitted;
     private long _completed;
     private long _totalTicks;
+    private long _batches;
+    private long _batchedRequests;
     private volatile bool _disposed;
 
     /// <summary>Serves <paramref name="pipeline"/> with the given limits.</summary>
@@ -36,7 +43,20 @@ public sealed class TextToFaceService : IDisposable
         _pipeline = pipeline;
         _ownsPipeline = ownsPipeline;
         _slots = new SemaphoreSlim(_options.MaxConcurrency, _options.MaxConcurrency);
+        if (_options.MaxBatchFaces > 1)
+        {
+            if (pipeline.Generator is not Generation.StyleGan2Model)
+            {
+                throw new ArgumentException(TextToFacePipeline.BatchingNeedsStyleGan2(pipeline.Generator), nameof(options));
+            }
+
+            _batchQueue = Channel.CreateUnbounded<BatchedRequest>(new UnboundedChannelOptions { SingleReader = true });
+            _batcher = Task.Run(BatchLoopAsync);
+        }
     }
+
+    /// <summary>Counts of what the service has done (for logs and health pages).</summary>
+    public TextToFaceServiceStatistics Statistics => new(Interlocked.Read(ref _completed), Interlocked.Read(ref _batches), Interlocked.Read(ref _batchedRequests));
 
     /// <summary>Requests running or waiting now.</summary>
     public int Pending => Volatile.Read(ref _admitted);
@@ -54,7 +74,9 @@ public sealed class TextToFaceService : IDisposable
         ArgumentNullException.ThrowIfNull(description);
         options ??= new GenerationOptions();
         CheckFaceCount(options.FacesPerDescription, nameof(options));
-        return RunAsync(pipeline => pipeline.Generate(description, options), cancellationToken);
+        return _batchQueue is null
+            ? RunAsync(pipeline => pipeline.Generate(description, options), cancellationToken)
+            : EnqueueAsync(description, options, cancellationToken);
     }
 
     /// <summary>
@@ -122,17 +144,7 @@ public sealed class TextToFaceService : IDisposable
     // a bad request fails inside its slot with the pipeline's own ArgumentException.
     private async Task<IReadOnlyList<GeneratedFace>> RunAsync(Func<TextToFacePipeline, IReadOnlyList<GeneratedFace>> work, CancellationToken cancellationToken)
     {
-        ObjectDisposedException.ThrowIf(_disposed, this);
-        cancellationToken.ThrowIfCancellationRequested();
-        if (Interlocked.Increment(ref _admitted) > _options.MaxConcurrency + _options.MaxQueueLength)
-        {
-            Interlocked.Decrement(ref _admitted);
-            throw new ServiceBusyException($"The text-to-face service is busy ({_options.MaxConcurrency} running, {_options.MaxQueueLength} waiting); retry later.")
-            {
-                RetryAfter = RetryAfterHint(),
-            };
-        }
-
+        Admit(cancellationToken);
         try
         {
             await _slots.WaitAsync(cancellationToken).ConfigureAwait(false);
@@ -165,6 +177,161 @@ public sealed class TextToFaceService : IDisposable
         }
     }
 
+    // Counts the request in, or refuses it at once when the running + waiting limit is reached.
+    private void Admit(CancellationToken cancellationToken)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        cancellationToken.ThrowIfCancellationRequested();
+        if (Interlocked.Increment(ref _admitted) > _options.MaxConcurrency + _options.MaxQueueLength)
+        {
+            Interlocked.Decrement(ref _admitted);
+            throw new ServiceBusyException($"The text-to-face service is busy ({_options.MaxConcurrency} running, {_options.MaxQueueLength} waiting); retry later.")
+            {
+                RetryAfter = RetryAfterHint(),
+            };
+        }
+    }
+
+    // A micro-batched generate request: validated and admitted here, rendered by the batch loop. Cancellation while
+    // waiting completes it at once (the loop skips it); a result that arrives after cancellation is disposed.
+    private async Task<IReadOnlyList<GeneratedFace>> EnqueueAsync(string description, GenerationOptions options, CancellationToken cancellationToken)
+    {
+        TextToFacePipeline.Validate(new[] { description }, options);
+        Admit(cancellationToken);
+        try
+        {
+            var request = new BatchedRequest(description, options);
+            using var registration = cancellationToken.Register(() => request.Completion.TrySetCanceled(cancellationToken));
+            if (!_batchQueue!.Writer.TryWrite(request))
+            {
+                throw new ObjectDisposedException(nameof(TextToFaceService));
+            }
+
+            return await request.Completion.Task.ConfigureAwait(false);
+        }
+        finally
+        {
+            Interlocked.Decrement(ref _admitted);
+        }
+    }
+
+    // One reader: waits for a request, then for a free slot (more requests gather meanwhile), then takes waiting
+    // requests up to MaxBatchFaces faces (waiting at most MaxBatchDelay for more) and renders them on the thread pool.
+    private async Task BatchLoopAsync()
+    {
+        var reader = _batchQueue!.Reader;
+        while (await reader.WaitToReadAsync().ConfigureAwait(false))
+        {
+            await _slots.WaitAsync().ConfigureAwait(false);
+            var batch = new List<BatchedRequest>();
+            int faces = 0;
+            var clock = Stopwatch.StartNew();
+            while (faces < _options.MaxBatchFaces)
+            {
+                if (reader.TryPeek(out var next))
+                {
+                    if (next.Completion.Task.IsCompleted || (faces > 0 && faces + next.Faces > _options.MaxBatchFaces))
+                    {
+                        if (!next.Completion.Task.IsCompleted)
+                        {
+                            break; // does not fit: it leads the next batch
+                        }
+
+                        reader.TryRead(out _); // cancelled while waiting
+                        continue;
+                    }
+
+                    reader.TryRead(out _);
+                    batch.Add(next);
+                    faces += next.Faces;
+                    continue;
+                }
+
+                var left = _options.MaxBatchDelay - clock.Elapsed;
+                if (batch.Count == 0 || left <= TimeSpan.Zero)
+                {
+                    break;
+                }
+
+                using var timeout = new CancellationTokenSource(left);
+                try
+                {
+                    if (!await reader.WaitToReadAsync(timeout.Token).ConfigureAwait(false))
+                    {
+                        break;
+                    }
+                }
+                catch (OperationCanceledException)
+                {
+                    break;
+                }
+            }
+
+            if (batch.Count == 0)
+            {
+                _slots.Release();
+                continue;
+            }
+
+            _ = Task.Run(() => RunBatch(batch));
+        }
+    }
+
+    private void RunBatch(List<BatchedRequest> batch)
+    {
+        try
+        {
+            var clock = Stopwatch.StartNew();
+            IReadOnlyList<IReadOnlyList<GeneratedFace>> results;
+            try
+            {
+                results = _pipeline.GenerateBatched(batch.Select(r => (r.Description, r.Options)).ToList(), _options.MaxBatchFaces);
+            }
+            catch (Exception e)
+            {
+                foreach (var request in batch)
+                {
+                    request.Completion.TrySetException(e);
+                }
+
+                return;
+            }
+            finally
+            {
+                Interlocked.Add(ref _totalTicks, clock.Elapsed.Ticks);
+                Interlocked.Add(ref _completed, batch.Count);
+                Interlocked.Increment(ref _batches);
+                Interlocked.Add(ref _batchedRequests, batch.Count);
+            }
+
+            for (int i = 0; i < batch.Count; i++)
+            {
+                if (!batch[i].Completion.TrySetResult(results[i]))
+                {
+                    foreach (var face in results[i])
+                    {
+                        face.Dispose(); // cancelled while it ran
+                    }
+                }
+            }
+        }
+        finally
+        {
+            _slots.Release();
+        }
+    }
+
+    private sealed class BatchedRequest(string description, GenerationOptions options)
+    {
+        public string Description { get; } = description;
+
+        public GenerationOptions Options { get; } = options;
+
+        public int Faces => Options.FacesPerDescription;
+
+        public TaskCompletionSource<IReadOnlyList<GeneratedFace>> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    }
+
     // The queue ahead divided among the slots, times the mean generation time so far (at least one second).
     private TimeSpan RetryAfterHint()
     {
@@ -183,6 +350,17 @@ public sealed class TextToFaceService : IDisposable
         }
 
         _disposed = true;
+        if (_batchQueue is not null)
+        {
+            _batchQueue.Writer.TryComplete();
+            while (_batchQueue.Reader.TryRead(out var request))
+            {
+                request.Completion.TrySetException(new ObjectDisposedException(nameof(TextToFaceService), "The text-to-face service was disposed before this request ran."));
+            }
+
+            _batcher!.Wait(TimeSpan.FromSeconds(5));
+        }
+
         _slots.Dispose();
         if (_ownsPipeline)
         {
