@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # The default text-to-face model's training recipe (SynthFaces 64x64): every flag and seed is here.
 # Each phase resumes from its run folder's checkpoint, so rerunning this script continues where it stopped;
-# Ctrl+C or SIGTERM writes a checkpoint first. Phases: data -> gan -> projector -> bundle.
+# Ctrl+C or SIGTERM writes a checkpoint first. Phases: data -> gan -> critic -> projector -> bundle.
 #
-#   training/synthfaces64.sh [gan|projector|bundle|all]     (default: all)
+#   training/synthfaces64.sh [gan|critic|projector|bundle|all]     (default: all)
 #
 # Environment: T2F_TRAIN_THREADS (libtorch threads, default 1 so builds and tests keep a core),
 #              T2F_GAN_STEPS (default 100000), T2F_PROJECTOR_STEPS (default 20000).
@@ -16,6 +16,13 @@ projector_steps=${T2F_PROJECTOR_STEPS:-20000}
 data=training/data/synthfaces64        # ignored by git: re-rendered bit-identically from the seed
 gan_run=training/synthfaces64/gan      # checkpoint.safetensors here is committed at the end of each session
 projector_run=training/synthfaces64/projector
+# The projector's attribute critic: an attribute classifier trained on the projector's own training faces (seed 5),
+# a different network and data from the embedded classifier every evaluation reports with.
+critic=training/synthfaces64/critic/attribute-critic.safetensors
+# The attribute term was added to the recipe when the projector run had reached step 13,313 (pixel + perceptual
+# only until then); it applies from that step on. A/B on 300 validation faces: docs/default-model.md.
+attribute_weight=10
+attribute_start=13313
 out=training/synthfaces64/bundle
 
 build() { dotnet build "$1" -c Release -v q -nologo >/dev/null; }
@@ -45,12 +52,19 @@ if [ "$phase" = gan ] || [ "$phase" = all ]; then
     --checkpoint-every 250 --sample-every 1000 --log-every 50 --threads "$threads"
 fi
 
+if { [ "$phase" = critic ] || [ "$phase" = all ]; } && [ ! -f "$critic" ]; then
+  build samples/T2F.Evaluate
+  dotnet samples/T2F.Evaluate/bin/Release/net10.0/T2F.Evaluate.dll train-attributes --train-data "$data" \
+    --count 6000 --val-count 1000 --epochs 8 --seed 5 --threads "$threads" --out "$critic"
+fi
+
 if [ "$phase" = projector ] || [ "$phase" = all ]; then
   stage_trainer
   dotnet "$trainer/T2F.Train.dll" projector --data "$data" --generator "$gan_run/checkpoint.safetensors" \
     --run "$projector_run" --space wplus --hidden 512 --depth 2 --noise 16 \
     --batch 16 --lr 0.0005 --seed 0 --steps "$projector_steps" --perceptual resnet18:64 \
-    --checkpoint-every 250 --sample-every 1000 --log-every 50 --threads "$threads"
+    --checkpoint-every 250 --sample-every 1000 --log-every 50 --threads "$threads" \
+    --attribute-critic "$critic" --attribute-weight "$attribute_weight" --attribute-start "$attribute_start"
 fi
 
 if [ "$phase" = bundle ] || [ "$phase" = all ]; then
