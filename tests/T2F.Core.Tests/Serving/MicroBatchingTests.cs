@@ -108,6 +108,37 @@ public class MicroBatchingTests
     }
 
     [Fact]
+    public async Task ResidentMemoryStaysFlatOverTwoThousandBatchedRequestsAtConcurrency16()
+    {
+        using var pipeline = TinyPipeline.Create();
+        using var service = new TextToFaceService(pipeline, new TextToFaceServiceOptions { MaxBatchFaces = 8, MaxQueueLength = 64 });
+        async Task Run(int requests)
+        {
+            int next = -1;
+            await Task.WhenAll(Enumerable.Range(0, 16).Select(async worker =>
+            {
+                for (int i = Interlocked.Increment(ref next); i < requests; i = Interlocked.Increment(ref next))
+                {
+                    var faces = await service.GenerateAsync($"Face {i % 8} has wavy hair.", new GenerationOptions { Seed = i, FacesPerDescription = 1 + (i % 3), Truncation = 0.8f });
+                    _ = faces[0].ToPng();
+                    foreach (var face in faces)
+                    {
+                        face.Dispose();
+                    }
+                }
+            }));
+        }
+
+        await Run(200);
+        long before = ProcessMemory.ResidentBytesAfterCollection();
+        await Run(2000);
+        long growth = ProcessMemory.ResidentBytesAfterCollection() - before;
+        Assert.True(growth < 64L << 20, $"resident memory grew by {growth >> 20} MB over 2,000 batched requests (budget 64 MB)");
+        Assert.True(service.Statistics.MeanRequestsPerBatch > 1.5, $"{service.Statistics.MeanRequestsPerBatch:F2} requests per batch at concurrency 16: requests were not batched");
+        Assert.Equal(0, service.Pending);
+    }
+
+    [Fact]
     public void BatchingAnotherKindOfGeneratorIsRefusedWithTheFix()
     {
         using var tiny = TinyPipeline.Create();
