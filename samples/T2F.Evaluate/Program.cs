@@ -11,6 +11,7 @@ using T2F.Core.Generation;
 using T2F.Core.Imaging;
 using T2F.Core.Metrics;
 using T2F.Core.Metrics.Attributes;
+using T2F.Core.Training;
 using T2F.Core.Pipeline;
 using T2F.Models.SynthFaces;
 using T2F.Models.FaceApi;

@@ -17,7 +17,7 @@ public static class Program
                T2F.Train projector --data DIR --generator FILE --run DIR [options]
                T2F.Train bundle --generator FILE --projector-run DIR --out DIR
           Trains a StyleGAN2 generator on a CelebA-layout folder (CelebA, CelebA-HQ or SynthFaces:
-          make one with `dotnet run --project samples/T2F.Data -c Release -- render --count 10000 --size 64 --out DIR`).
+          make one with `dotnet run --project samples/T2F.Datasets -c Release -- render --count 10000 --size 64 --out DIR`).
           --data DIR        dataset folder (CelebA layout)
           --run DIR         run folder: checkpoint.safetensors, losses.csv, samples/ (resumes when it has a checkpoint)
           --size R          resolution (default 64)

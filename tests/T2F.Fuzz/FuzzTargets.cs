@@ -27,7 +27,7 @@ public static class FuzzTargets
         ["celeba-partition"] = bytes => CelebAPartitionFile.Parse(Text(bytes), "fuzz_partition.txt"),
         ["captions"] = bytes => CaptionFiles.ParseText2FaceGan(Text(bytes), "fuzz_captions.txt"),
         ["bundle-manifest"] = BundleManifest,
-        ["image"] = bytes => ViaFile(bytes, ".png", path => ImageTensor.LoadRgb24(path, out _, out _)),
+        ["image"] = bytes => ViaFile(bytes, ".png", path => ImageFiles.LoadRgb24(path, out _, out _)),
     };
 
     /// <summary>Runs <paramref name="target"/> on <paramref name="bytes"/>; true when the input was accepted, false when it was rejected as documented.</summary>

@@ -31,7 +31,10 @@ public sealed class EqualLinear : Module<Tensor, Tensor>
         LrMul = lrMul;
         Activation = activation;
         Scale = lrMul / Math.Sqrt(inDim);
-        weight = new Parameter(ParameterInit.Normal(outDim, inDim).div_(lrMul));
+        // Scalars are disposed explicitly: TorchSharp's implicit double -> Scalar conversion leaves the Scalar to its
+        // finalizer, which can free it while libtorch still reads it (seen once as a "toDouble" check failure).
+        using var divisor = lrMul.ToScalar();
+        weight = new Parameter(ParameterInit.Normal(outDim, inDim).div_(divisor));
         register_parameter("weight", weight);
         if (useBias)
         {

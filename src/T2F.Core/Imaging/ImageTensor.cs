@@ -1,10 +1,12 @@
-using SkiaSharp;
 using TorchSharp;
 using static TorchSharp.torch;
 
 namespace T2F.Core.Imaging;
 
-/// <summary>Converts generator output ([3, H, W] or [1, 3, H, W], values in [-1, 1]) to 8-bit RGB and PNG files.</summary>
+/// <summary>
+/// Converts generator output ([3, H, W] or [1, 3, H, W], values in [-1, 1]) to 8-bit RGB and PNG files (T2F.Core's own
+/// PNG encoder: no imaging library; decoding image files is T2F.Data's <c>ImageFiles</c>).
+/// </summary>
 public static class ImageTensor
 {
     /// <summary>
@@ -76,32 +78,11 @@ public static class ImageTensor
     /// </summary>
     public const long MaxDecodedPixels = 8192L * 8192;
 
-    /// <summary>Decodes a PNG/JPEG file into packed RGB bytes.</summary>
-    /// <param name="path">Image file.</param>
-    /// <param name="width">Decoded width.</param>
-    /// <param name="height">Decoded height.</param>
-    /// <exception cref="InvalidDataException">The file is not a decodable image, or declares more than <see cref="MaxDecodedPixels"/> pixels.</exception>
-    public static byte[] LoadRgb24(string path, out int width, out int height)
-    {
-        using var codec = SKCodec.Create(path) ?? throw new InvalidDataException($"{path} is not an image SkiaSharp can decode (PNG, JPEG, WebP, ...).");
-        CheckDimensions(path, codec.Info.Width, codec.Info.Height);
-        using var bitmap = SKBitmap.Decode(codec) ?? throw new InvalidDataException($"{path} is damaged: SkiaSharp could not decode its pixels.");
-        using var rgba = bitmap.Copy(SKColorType.Rgba8888) ?? throw new InvalidDataException($"{path}: cannot convert to RGBA.");
-        width = rgba.Width;
-        height = rgba.Height;
-        var src = rgba.Bytes;
-        var rgb = new byte[width * height * 3];
-        for (int i = 0, j = 0; j < rgb.Length; i += 4, j += 3)
-        {
-            rgb[j] = src[i];
-            rgb[j + 1] = src[i + 1];
-            rgb[j + 2] = src[i + 2];
-        }
-
-        return rgb;
-    }
-
     /// <summary>Refuses image dimensions above <see cref="MaxDecodedPixels"/> (or below one pixel), naming the file.</summary>
+    /// <param name="path">The file, for the message.</param>
+    /// <param name="width">Declared width.</param>
+    /// <param name="height">Declared height.</param>
+    /// <exception cref="InvalidDataException">Out of range.</exception>
     internal static void CheckDimensions(string path, int width, int height)
     {
         if (width < 1 || height < 1 || (long)width * height > MaxDecodedPixels)

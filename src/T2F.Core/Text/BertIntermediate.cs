@@ -41,8 +41,10 @@ public sealed class BertIntermediate : nn.Module<Tensor, Tensor>
     // 0.5 x (1 + tanh(sqrt(2/π) (x + 0.044715 x³))), as Hugging Face's NewGELUActivation.
     private static Tensor GeluTanh(Tensor x)
     {
-        using var inner = x.pow(3).mul_(0.044715).add_(x).mul_(Math.Sqrt(2.0 / Math.PI));
-        using var t = inner.tanh().add_(1.0);
-        return x.mul(t).mul_(0.5);
+        // Explicit Scalars, disposed after use (see EqualLinear: an implicit one may be finalized mid-call).
+        using Scalar three = 3, cubic = 0.044715, root = Math.Sqrt(2.0 / Math.PI), one = 1.0, half = 0.5;
+        using var inner = x.pow(three).mul_(cubic).add_(x).mul_(root);
+        using var t = inner.tanh().add_(one);
+        return x.mul(t).mul_(half);
     }
 }

@@ -96,7 +96,8 @@ public sealed class BertModel : nn.Module<Tensor, Tensor, Tensor, Tensor>
         }
 
         using var mask = attentionMask.to(ScalarType.Float32).unsqueeze(1).unsqueeze(1);   // [B, 1, 1, T]
-        using var additive = mask.neg().add_(1.0).mul_(MaskedValue);                     // 0 for tokens, -10000 for padding
+        using Scalar one = 1.0, masked = MaskedValue; // explicit: see BertIntermediate
+        using var additive = mask.neg().add_(one).mul_(masked);                     // 0 for tokens, -10000 for padding
         using var embedded = embeddings.forward(inputIds, tokenTypeIds);                  // [B, T, H]
         return encoder.forward(embedded, additive);                                       // [B, T, H]
     }

@@ -45,7 +45,8 @@ public sealed class BertSelfAttention : nn.Module<Tensor, Tensor, Tensor>
         using var k = SplitHeads(key.forward(hidden), b, t);                     // [B, heads, T, d]
         using var v = SplitHeads(value.forward(hidden), b, t);                   // [B, heads, T, d]
         using var kt = k.transpose(-1, -2);                                      // [B, heads, d, T]
-        using var scores = q.matmul(kt).mul_(scale).add_(additiveMask);          // [B, heads, T, T]
+        using Scalar scaling = scale; // explicit: see BertIntermediate
+        using var scores = q.matmul(kt).mul_(scaling).add_(additiveMask);          // [B, heads, T, T]
         using var probs = scores.softmax(-1);
         using var context = probs.matmul(v);                                     // [B, heads, T, d]
         using var merged = context.permute(0, 2, 1, 3);                          // [B, T, heads, d]

@@ -4,7 +4,7 @@ using Xunit;
 
 namespace T2F.Core.Tests.Data;
 
-/// <summary>The T2F.Data sample: render a SynthFaces folder, draw its contact sheet, reject bad arguments.</summary>
+/// <summary>The T2F.Datasets sample: render a SynthFaces folder, draw its contact sheet, reject bad arguments.</summary>
 public class DataSampleTests
 {
     [Fact]
@@ -19,7 +19,7 @@ public class DataSampleTests
 
         string sheet = Path.Combine(temp.Path, "sheet.png");
         Assert.Equal(0, T2F.Samples.Data.Program.Main(["sheet", "--data", data, "--out", sheet, "--count", "6", "--columns", "3", "--cell", "64"]));
-        T2F.Core.Imaging.ImageTensor.LoadRgb24(sheet, out int w, out int h);
+        T2F.Core.Data.ImageFiles.LoadRgb24(sheet, out int w, out int h);
         Assert.True(w > 3 * 64 && h > 2 * 64, $"{w}x{h}");
     }
 

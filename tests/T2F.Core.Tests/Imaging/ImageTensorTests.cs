@@ -1,3 +1,4 @@
+using T2F.Core.Data;
 using T2F.Core.Imaging;
 using static TorchSharp.torch;
 using Xunit;
@@ -28,7 +29,7 @@ public class ImageTensorTests
         {
             string path = Path.Combine(dir, "sub", "x.png");
             ImageTensor.SavePng(image, path);
-            var back = ImageTensor.LoadRgb24(path, out int w, out int h);
+            var back = ImageFiles.LoadRgb24(path, out int w, out int h);
             Assert.Equal((7, 9), (w, h));
             Assert.Equal(ImageTensor.ToRgb24(image, out _, out _), back);
             Assert.Single(Directory.GetFiles(Path.Combine(dir, "sub")));
@@ -65,7 +66,7 @@ public class ImageTensorTests
         {
             string path = Path.Combine(dir, "bomb.png");
             File.WriteAllBytes(path, PngClaiming(100_000, 100_000));
-            var error = Assert.Throws<InvalidDataException>(() => ImageTensor.LoadRgb24(path, out _, out _));
+            var error = Assert.Throws<InvalidDataException>(() => ImageFiles.LoadRgb24(path, out _, out _));
             Assert.Contains("100000x100000", error.Message);
             Assert.Contains(path, error.Message);
             var face = Assert.Throws<T2F.Core.Data.FaceImageException>(() => T2F.Core.Data.FaceImageDecoder.Decode(path, 16, false, new float[3 * 16 * 16]));
@@ -100,7 +101,7 @@ public class ImageTensorTests
         try
         {
             File.WriteAllText(file, "not an image");
-            Assert.Throws<InvalidDataException>(() => ImageTensor.LoadRgb24(file, out _, out _));
+            Assert.Throws<InvalidDataException>(() => ImageFiles.LoadRgb24(file, out _, out _));
         }
         finally
         {

@@ -1,3 +1,4 @@
+using T2F.Core.Data;
 using T2F.Core.Imaging;
 using T2F.Core.Tests.TestSupport;
 using Xunit;
@@ -23,7 +24,7 @@ public class StyleGan2SampleTests
             Assert.Equal(0, rc);
             var files = Directory.GetFiles(dir, "*.png").Select(Path.GetFileName).OrderBy(f => f, StringComparer.Ordinal).ToArray();
             Assert.Equal(new[] { "seed000010.png", "seed000011.png", "seed000012.png" }, files);
-            ImageTensor.LoadRgb24(Path.Combine(dir, files[0]!), out int w, out int h);
+            ImageFiles.LoadRgb24(Path.Combine(dir, files[0]!), out int w, out int h);
             Assert.Equal((golden.Size, golden.Size), (w, h));
         }
         finally

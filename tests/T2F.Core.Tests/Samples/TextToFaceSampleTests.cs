@@ -1,3 +1,4 @@
+using T2F.Core.Data;
 using T2F.Core.Generation;
 using T2F.Core.Pipeline;
 using T2F.Core.Projection;
@@ -16,7 +17,7 @@ public class TextToFaceSampleTests
         {
             Assert.Equal(0, T2F.Samples.TextToFace.Program.Main(new[] { "--text", "The woman has wavy blond hair and is smiling.", "--count", "3", "--seed", "1", "--truncation", "0.7", "--out", output }));
             Assert.Equal(3, Directory.GetFiles(output, "face000_*.png").Length);
-            var rgb = T2F.Core.Imaging.ImageTensor.LoadRgb24(Path.Combine(output, "face000_00.png"), out int width, out int height);
+            var rgb = T2F.Core.Data.ImageFiles.LoadRgb24(Path.Combine(output, "face000_00.png"), out int width, out int height);
             Assert.Equal((64, 64), (width, height));
             Assert.True(rgb.Distinct().Count() > 64, "the default model's face is a flat image");
         }
@@ -44,7 +45,7 @@ public class TextToFaceSampleTests
             int rc = T2F.Samples.TextToFace.Program.Main(new[] { "--model", bundle, "--text", "The woman is smiling.", "--text", "The man has a beard.", "--count", "2", "--out", output });
             Assert.Equal(0, rc);
             Assert.Equal(4, Directory.GetFiles(output, "face*.png").Length);
-            T2F.Core.Imaging.ImageTensor.LoadRgb24(Path.Combine(output, "grid.png"), out int gridWidth, out int gridHeight);
+            T2F.Core.Data.ImageFiles.LoadRgb24(Path.Combine(output, "grid.png"), out int gridWidth, out int gridHeight);
             Assert.True(gridWidth >= 2 * 16 && gridWidth < 3 * 16 && gridHeight >= 2 * 16 && gridHeight < 3 * 16, $"grid.png is {gridWidth}x{gridHeight}, expected 2 rows of 2 faces");
             Assert.Equal(4, File.ReadAllLines(Path.Combine(output, "descriptions.txt")).Length);
             Assert.Equal(2, T2F.Samples.TextToFace.Program.Main(new[] { "--model", bundle }));
@@ -63,7 +64,7 @@ public class TextToFaceSampleTests
                 Assert.True(File.Exists(Path.Combine(more, file)), $"{file} was not written");
             }
 
-            T2F.Core.Imaging.ImageTensor.LoadRgb24(Path.Combine(more, "interpolation.png"), out int w, out int h);
+            T2F.Core.Data.ImageFiles.LoadRgb24(Path.Combine(more, "interpolation.png"), out int w, out int h);
             Assert.True(w >= 4 * 16 && h >= 16, $"interpolation strip is {w}x{h}");
             Assert.Equal(1, T2F.Samples.TextToFace.Program.Main(new[] { "--model", bundle, "--text", "a face", "--interpolate", "a man", "--frames", "1", "--out", more }));
             Assert.Equal(1, T2F.Samples.TextToFace.Program.Main(new[] { "--model", Path.Combine(root, "missing"), "--text", "a face" }));

@@ -1,3 +1,4 @@
+using T2F.Core.IO;
 using T2F.Core.Generation;
 using T2F.Core.Tests.TestSupport;
 using T2F.Core.Training;
@@ -132,7 +133,7 @@ public class StyleGan2TrainerTests
 
             using (var t = new StyleGan2Trainer(GConfig, DConfig, data, dir, Options(1)))
             {
-                using (T2F.Core.Training.RunFolderLock.Acquire(dir))
+                using (T2F.Core.IO.RunFolderLock.Acquire(dir))
                 {
                     var e = Assert.Throws<IOException>(() => t.Train());
                     Assert.Contains("Another training process", e.Message, StringComparison.Ordinal);

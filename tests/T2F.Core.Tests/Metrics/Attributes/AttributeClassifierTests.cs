@@ -1,6 +1,7 @@
 using T2F.Core.Data;
 using T2F.Core.Data.SynthFaces;
 using T2F.Core.Metrics.Attributes;
+using T2F.Core.Training;
 using TorchSharp;
 using Xunit;
 

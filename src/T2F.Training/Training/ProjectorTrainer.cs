@@ -3,6 +3,7 @@ using System.Globalization;
 using T2F.Core.Checkpoints;
 using T2F.Core.Data;
 using T2F.Core.Generation;
+using T2F.Core.IO;
 using T2F.Core.Metrics;
 using T2F.Core.Metrics.Attributes;
 using T2F.Core.Projection;

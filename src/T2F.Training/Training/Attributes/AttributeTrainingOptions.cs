@@ -1,4 +1,4 @@
-namespace T2F.Core.Metrics.Attributes;
+namespace T2F.Core.Training;
 
 /// <summary>Options of <see cref="AttributeClassifierTrainer.Train"/>.</summary>
 public sealed record AttributeTrainingOptions

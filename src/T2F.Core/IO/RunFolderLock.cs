@@ -1,6 +1,6 @@
 using System.Text.RegularExpressions;
 
-namespace T2F.Core.Training;
+namespace T2F.Core.IO;
 
 /// <summary>
 /// Held by a trainer while it trains: one process at a time writes a run folder (two would interleave checkpoints).

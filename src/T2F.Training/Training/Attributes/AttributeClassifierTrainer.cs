@@ -1,9 +1,9 @@
 using T2F.Core.Data;
-using T2F.Core.Training;
+using T2F.Core.Metrics.Attributes;
 using TorchSharp;
 using static TorchSharp.torch;
 
-namespace T2F.Core.Metrics.Attributes;
+namespace T2F.Core.Training;
 
 /// <summary>
 /// Trains an <see cref="AttributeClassifier"/> with binary cross-entropy on its

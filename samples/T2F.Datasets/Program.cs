@@ -1,7 +1,7 @@
 // Face data tools: render a SynthFaces data set in CelebA layout, draw a contact sheet of any CelebA-layout folder.
 //
-//   dotnet run --project samples/T2F.Data -c Release -- render --count N --size S --seed K --out DIR
-//   dotnet run --project samples/T2F.Data -c Release -- sheet --data DIR --out sheet.png
+//   dotnet run --project samples/T2F.Datasets -c Release -- render --count N --size S --seed K --out DIR
+//   dotnet run --project samples/T2F.Datasets -c Release -- sheet --data DIR --out sheet.png
 using System.Globalization;
 using SkiaSharp;
 using T2F.Core.Data;
@@ -13,8 +13,8 @@ namespace T2F.Samples.Data;
 public static class Program
 {
     private const string Usage = """
-        Usage: T2F.Data render --out DIR [--count N] [--size S] [--seed K] [--captions C] [--threads T]
-               T2F.Data sheet --data DIR --out FILE.png [--count N] [--columns C] [--cell PX] [--first I]
+        Usage: T2F.Datasets render --out DIR [--count N] [--size S] [--seed K] [--captions C] [--threads T]
+               T2F.Datasets sheet --data DIR --out FILE.png [--count N] [--columns C] [--cell PX] [--first I]
           render     renders N SynthFaces (default 1000) of S x S pixels (default 64) into DIR in CelebA layout:
                      img_align_celeba/*.png, list_attr_celeba.txt, list_eval_partition.txt, caps.txt, synthfaces.json
             --captions  descriptions per image (default 5)   --threads  rendering threads (default: all cores)

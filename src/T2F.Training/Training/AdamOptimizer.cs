@@ -75,10 +75,14 @@ public sealed class AdamOptimizer : IDisposable
                 continue;
             }
 
-            m.mul_(Beta1).add_(g, alpha: 1 - Beta1);
-            v.mul_(Beta2).addcmul_(g, g, value: 1 - Beta2);
-            var denom = (v.sqrt() / Math.Sqrt(bc2)).add_(Epsilon);
-            p.addcdiv_(m, denom, value: -LearningRate / bc1);
+            // Explicit Scalars, disposed after use (see EqualLinear: an implicit one may be finalized mid-call).
+            using Scalar beta1 = Beta1, oneMinusBeta1 = 1 - Beta1, beta2 = Beta2, oneMinusBeta2 = 1 - Beta2;
+            using Scalar correction = Math.Sqrt(bc2), epsilon = Epsilon, step = -LearningRate / bc1;
+            m.mul_(beta1).add_(g, alpha: oneMinusBeta1);
+            v.mul_(beta2).addcmul_(g, g, value: oneMinusBeta2);
+            using var root = v.sqrt();
+            using var denom = root.div(correction).add_(epsilon);
+            p.addcdiv_(m, denom, value: step);
         }
     }
 

@@ -7,7 +7,6 @@ using T2F.Core.Data;
 using T2F.Core.Data.SynthFaces;
 using T2F.Core.IO;
 using T2F.Core.Pipeline;
-using T2F.Core.Training;
 
 namespace T2F.Core.Batch;
 

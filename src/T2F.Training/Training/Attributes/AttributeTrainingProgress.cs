@@ -1,4 +1,4 @@
-namespace T2F.Core.Metrics.Attributes;
+namespace T2F.Core.Training;
 
 /// <summary>Progress of <see cref="AttributeClassifierTrainer.Train"/>, reported after every batch.</summary>
 /// <param name="Epoch">0-based epoch.</param>

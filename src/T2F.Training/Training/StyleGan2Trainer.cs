@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text.Json;
 using T2F.Core.Checkpoints;
 using T2F.Core.Generation;
+using T2F.Core.IO;
 using T2F.Core.Imaging;
 using TorchSharp;
 using TorchSharp.Modules;
@@ -317,7 +318,8 @@ public sealed class StyleGan2Trainer : IDisposable
         var source = Generator.named_parameters().ToDictionary(p => p.name, p => p.parameter);
         foreach (var (name, p) in GeneratorEma.named_parameters())
         {
-            p.mul_(decay).add_(source[name], alpha: 1 - decay);
+            using Scalar keep = decay, take = 1 - decay; // explicit: see AdamOptimizer
+            p.mul_(keep).add_(source[name], alpha: take);
         }
     }
 
