@@ -40,8 +40,8 @@ stage_trainer() {
 }
 
 if [ ! -f "$data/list_attr_celeba.txt" ]; then
-  build samples/T2F.Data
-  dotnet samples/T2F.Data/bin/Release/net10.0/T2F.Data.dll render --count 30000 --size 64 --seed 0 --out "$data"
+  build samples/T2F.Datasets
+  dotnet samples/T2F.Datasets/bin/Release/net10.0/T2F.Datasets.dll render --count 30000 --size 64 --seed 0 --out "$data"
 fi
 
 if [ "$phase" = gan ] || [ "$phase" = all ]; then
