@@ -52,8 +52,7 @@ public static class BatchGenerator
         string root = Path.GetFullPath(folder);
         Directory.CreateDirectory(root);
         using var exclusive = RunFolderLock.Acquire(root);
-        string fingerprint = spec.Fingerprint();
-        ClaimFolder(root, spec, fingerprint);
+        Prepare(spec, root);
         RemoveTemporaryFiles(root);
 
         var clock = Stopwatch.StartNew();
@@ -75,8 +74,71 @@ public static class BatchGenerator
             progress?.Report(new BatchProgress(shard + 1, spec.ShardCount, faces, elapsed, elapsed / written * left));
         }
 
-        WriteLists(root, spec, fingerprint);
+        Finish(spec, root);
         return new BatchResult(root, spec.TotalFaces, written, skipped, clock.Elapsed);
+    }
+
+    /// <summary>
+    /// Claims <paramref name="folder"/> for the job, the first step of <see cref="Run"/> and of any process that
+    /// coordinates the job's shards itself (a cluster): creates it, writes the job file into a new folder, accepts a
+    /// folder of the same job (resume) and refuses any other. Takes no lock and removes no temporary file, since other
+    /// processes may be writing shards of the same job into the folder.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The folder holds a different job, or files that are not a job's.</exception>
+    public static void Prepare(BatchJobSpec spec, string folder)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        ArgumentException.ThrowIfNullOrEmpty(folder);
+        spec.Validate();
+        string root = Path.GetFullPath(folder);
+        Directory.CreateDirectory(root);
+        ClaimFolder(root, spec, spec.Fingerprint());
+    }
+
+    /// <summary>Whether the job's dataset lists are written (<see cref="Finish"/> ran to the end on this folder).</summary>
+    /// <exception cref="InvalidOperationException">The folder holds a different job.</exception>
+    public static bool IsFinished(BatchJobSpec spec, string folder)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        ArgumentException.ThrowIfNullOrEmpty(folder);
+        var job = ReadJobFile(Path.GetFullPath(folder));
+        if (job is null)
+        {
+            return false;
+        }
+
+        return job.Fingerprint == spec.Fingerprint()
+            ? job.Complete
+            : throw new InvalidOperationException($"{folder} holds another batch job (fingerprint {job.Fingerprint[..12]}...); use a new output folder or the same spec.");
+    }
+
+    /// <summary>
+    /// The last step of a job, once every shard is committed: removes the temporary files that killed writers left
+    /// behind, writes the dataset lists from the shard lists, and marks the job file complete. Writing the lists again
+    /// writes the same bytes.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">A shard is not committed, or the folder holds a different job.</exception>
+    public static void Finish(BatchJobSpec spec, string folder)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        ArgumentException.ThrowIfNullOrEmpty(folder);
+        string root = Path.GetFullPath(folder);
+        string fingerprint = spec.Fingerprint();
+        if (ReadJobFile(root)?.Fingerprint != fingerprint)
+        {
+            throw new InvalidOperationException($"{root} does not hold this job (no job file, or another job's); call Prepare with this spec first.");
+        }
+
+        for (int shard = 0; shard < spec.ShardCount; shard++)
+        {
+            if (!IsCommitted(root, spec, shard))
+            {
+                throw new InvalidOperationException($"Shard {shard} of the job in {root} is not committed; generate every shard before writing the dataset lists.");
+            }
+        }
+
+        RemoveTemporaryFiles(root);
+        WriteLists(root, spec, fingerprint);
     }
 
     /// <summary>Whether shard <paramref name="shard"/> is committed in <paramref name="folder"/> (its list is whole).</summary>
@@ -166,22 +228,12 @@ public static class BatchGenerator
     // A new folder gets the job file; a folder of the same job is resumed; any other job's folder is refused.
     private static void ClaimFolder(string root, BatchJobSpec spec, string fingerprint)
     {
-        string path = Path.Combine(root, JobFileName);
-        if (File.Exists(path))
+        var existing = ReadJobFile(root);
+        if (existing is not null)
         {
-            JobFile? existing;
-            try
+            if (existing.Fingerprint != fingerprint)
             {
-                existing = JsonSerializer.Deserialize<JobFile>(File.ReadAllText(path));
-            }
-            catch (JsonException e)
-            {
-                throw new InvalidOperationException($"{path} is not a batch job file ({e.Message}); use an empty --out folder.", e);
-            }
-
-            if (existing?.Fingerprint != fingerprint)
-            {
-                throw new InvalidOperationException($"{root} holds another batch job (fingerprint {existing?.Fingerprint?[..12]}..., this job {fingerprint[..12]}...); use a new output folder or the same spec.");
+                throw new InvalidOperationException($"{root} holds another batch job (fingerprint {existing.Fingerprint[..12]}..., this job {fingerprint[..12]}...); use a new output folder or the same spec.");
             }
 
             return;
@@ -193,6 +245,26 @@ public static class BatchGenerator
         }
 
         WriteJobFile(root, spec, fingerprint, complete: false);
+    }
+
+    // The folder's job file, null when there is none.
+    private static JobFile? ReadJobFile(string root)
+    {
+        string path = Path.Combine(root, JobFileName);
+        if (!File.Exists(path))
+        {
+            return null;
+        }
+
+        try
+        {
+            var job = JsonSerializer.Deserialize<JobFile>(File.ReadAllText(path));
+            return job?.Fingerprint is { Length: >= 12 } ? job : throw new JsonException("no fingerprint");
+        }
+        catch (JsonException e)
+        {
+            throw new InvalidOperationException($"{path} is not a batch job file ({e.Message}); use an empty --out folder.", e);
+        }
     }
 
     private static void WriteJobFile(string root, BatchJobSpec spec, string fingerprint, bool complete)
