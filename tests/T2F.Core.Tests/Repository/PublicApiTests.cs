@@ -15,6 +15,7 @@ public class PublicApiTests
     public static TheoryData<string> Assemblies => new()
     {
         "T2F.Core", "T2F.Models.MiniLM", "T2F.Models.FaceApi", "T2F.Models.ResNet18", "T2F.Models.SynthFaces",
+        "T2F.Orleans",
     };
 
     [Theory]
