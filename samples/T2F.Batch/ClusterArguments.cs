@@ -27,5 +27,9 @@ internal static class ClusterArguments
         logging.ClearProviders();
         logging.AddSimpleConsole(c => c.SingleLine = true);
         logging.SetMinimumLevel(LogLevel.Warning);
+
+        // Orleans' retry policy logs every retried call to a dead silo as a warning with whole stack traces; the
+        // membership warnings already say that a silo died.
+        logging.AddFilter("Polly", LogLevel.Error);
     }
 }

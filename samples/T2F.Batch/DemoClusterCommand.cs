@@ -53,7 +53,7 @@ internal static class DemoClusterCommand
             var cluster = new BatchClusterOptions { Redis = redis, ClusterId = "t2f-demo-" + Guid.NewGuid().ToString("N")[..8] };
             for (int k = 1; k <= count; k++)
             {
-                silos.Add(StartSilo(cluster, k, model, threads));
+                silos.Add(StartSilo(cluster, k, model, threads, echoWarnings: true));
             }
 
             await Task.WhenAll(silos.Select(s => s.WaitReadyAsync(TimeSpan.FromMinutes(2), stop)));
@@ -73,7 +73,7 @@ internal static class DemoClusterCommand
     }
 
     /// <summary>Starts silo <paramref name="k"/> of a loopback cluster as a child process of this program.</summary>
-    public static ChildProcess StartSilo(BatchClusterOptions cluster, int k, string? model, int threads)
+    public static ChildProcess StartSilo(BatchClusterOptions cluster, int k, string? model, int threads, bool echoWarnings)
     {
         var arguments = new List<string>
         {
@@ -87,7 +87,10 @@ internal static class DemoClusterCommand
             arguments.AddRange(["--model", model]);
         }
 
-        // Warnings and errors of the silos show on this console (lease reissues, a silo declared dead).
-        return ChildProcess.StartThisProgram(arguments, SiloCommand.ReadyLine, $"silo {k}", line => line.StartsWith("warn:", StringComparison.Ordinal) || line.StartsWith("fail:", StringComparison.Ordinal) || line.StartsWith("crit:", StringComparison.Ordinal));
+        // The silos' warnings and errors show on this console (lease reissues, a silo declared dead), cut to one line.
+        return ChildProcess.StartThisProgram(arguments, SiloCommand.ReadyLine, $"silo {k}", echoWarnings ? IsWarning : null);
     }
+
+    private static bool IsWarning(string line)
+        => line.StartsWith("warn:", StringComparison.Ordinal) || line.StartsWith("fail:", StringComparison.Ordinal) || line.StartsWith("crit:", StringComparison.Ordinal);
 }

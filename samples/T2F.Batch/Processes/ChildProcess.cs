@@ -63,12 +63,16 @@ public sealed class ChildProcess : IDisposable
     /// <summary>Starts this program again (same executable, or same dll under the dotnet host) with <paramref name="arguments"/>.</summary>
     public static ChildProcess StartThisProgram(IEnumerable<string> arguments, string readyMarker, string name, Func<string, bool>? echo = null)
     {
-        string host = Environment.ProcessPath ?? "dotnet";
         string dll = typeof(ChildProcess).Assembly.Location;
-        bool underDotnet = Path.GetFileNameWithoutExtension(host) == "dotnet";
-        return underDotnet
-            ? Start(host, new[] { dll }.Concat(arguments), readyMarker, name, echo)
-            : Start(host, arguments, readyMarker, name, echo);
+        string? host = Environment.ProcessPath;
+        if (host is not null && Path.GetFileNameWithoutExtension(host) == Path.GetFileNameWithoutExtension(dll))
+        {
+            return Start(host, arguments, readyMarker, name, echo);
+        }
+
+        // Under the dotnet host (dotnet run, dotnet T2F.Batch.dll) or inside another program (a test host): the dll.
+        string dotnet = host is not null && Path.GetFileNameWithoutExtension(host) == "dotnet" ? host : Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet";
+        return Start(dotnet, new[] { dll }.Concat(arguments), readyMarker, name, echo);
     }
 
     /// <summary>A TCP port on loopback that was free a moment ago.</summary>
@@ -147,7 +151,7 @@ public sealed class ChildProcess : IDisposable
 
         if (echo?.Invoke(line) == true)
         {
-            Console.WriteLine($"[{Name}] {line}");
+            Console.WriteLine($"[{Name}] {(line.Length > 300 ? line[..300] + "..." : line)}");
         }
     }
 }

@@ -51,4 +51,8 @@ public sealed record BatchClusterProgress
     /// <summary>Whether every shard is committed and the dataset lists are written.</summary>
     [Id(9)]
     public bool Finished { get; init; }
+
+    /// <summary>The silo that hosts the job grain now (its address), null when the job is not known.</summary>
+    [Id(10)]
+    public string? JobSilo { get; init; }
 }

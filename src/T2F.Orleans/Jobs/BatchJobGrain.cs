@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using Orleans.Runtime;
 using T2F.Core.Batch;
 using T2F.Orleans.Client;
 using T2F.Orleans.Leasing;
@@ -6,7 +7,7 @@ using T2F.Orleans.Leasing;
 namespace T2F.Orleans.Jobs;
 
 /// <inheritdoc cref="IBatchJobGrain"/>
-internal sealed partial class BatchJobGrain(ILogger<BatchJobGrain> logger, TimeProvider clock) : Grain, IBatchJobGrain
+internal sealed partial class BatchJobGrain(ILogger<BatchJobGrain> logger, TimeProvider clock, ILocalSiloDetails silo) : Grain, IBatchJobGrain
 {
     private BatchJobMessage? message;
     private BatchJobSpec? spec;
@@ -185,6 +186,7 @@ internal sealed partial class BatchJobGrain(ILogger<BatchJobGrain> logger, TimeP
             Remaining = rate > 0 ? TimeSpan.FromSeconds((faces - done) / rate) : null,
             LeasesReissued = table.Reissued,
             Finished = table.ListsWritten,
+            JobSilo = silo.SiloAddress.ToString(),
         };
     }
 

@@ -49,7 +49,7 @@ internal sealed partial class ShardWorker(IGrainFactory grains, ILocalSiloDetail
             {
                 // A silo of the cluster died (the grain it hosted comes back elsewhere once membership declares it
                 // dead), or a job failed: say so and ask again.
-                LogRetry(logger, e.Message);
+                LogRetry(logger, Summary(e));
                 worked = false;
             }
 
@@ -141,8 +141,15 @@ internal sealed partial class ShardWorker(IGrainFactory grains, ILocalSiloDetail
         }
         catch (Exception e) when (e is OrleansException or TimeoutException)
         {
-            LogRetry(logger, e.Message);
+            LogRetry(logger, Summary(e));
         }
+    }
+
+    // The exception's type and the first line of its message (Orleans puts whole inner stack traces in messages).
+    private static string Summary(Exception e)
+    {
+        string first = e.Message.Split('\n', 2)[0];
+        return $"{e.GetType().Name}: {(first.Length > 200 ? first[..200] + "..." : first)}";
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Batch worker {Worker} ready ({Threads} libtorch threads).")]
