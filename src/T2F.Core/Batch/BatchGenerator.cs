@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using System.Runtime.ExceptionServices;
 using System.IO.Hashing;
 using System.Text;
 using System.Text.Json;
@@ -36,7 +37,7 @@ public static class BatchGenerator
     public static long FaceSeed(long jobSeed, string id, int index)
         => (long)(DeterministicRandom.Derive(jobSeed, (long)XxHash64.HashToUInt64(Encoding.UTF8.GetBytes(id)), index) & 0x7fffffffffffUL);
 
-    /// <summary>Runs (or resumes) the job: generates every shard not committed yet, then writes the dataset lists.</summary>
+    /// <summary>Runs (or resumes) the job one shard at a time: generates every shard not committed yet, then writes the dataset lists.</summary>
     /// <param name="pipeline">The model.</param>
     /// <param name="spec">The job.</param>
     /// <param name="folder">The dataset folder (created).</param>
@@ -44,10 +45,28 @@ public static class BatchGenerator
     /// <param name="cancellationToken">Stops between faces; committed shards stay committed.</param>
     /// <exception cref="InvalidOperationException">The folder holds a different job.</exception>
     public static BatchResult Run(TextToFacePipeline pipeline, BatchJobSpec spec, string folder, IProgress<BatchProgress>? progress = null, CancellationToken cancellationToken = default)
+        => Run(pipeline, spec, folder, parallelShards: 1, progress, cancellationToken);
+
+    /// <summary>
+    /// Runs (or resumes) the job with <paramref name="parallelShards"/> shards generated at once: generates every shard
+    /// not committed yet, then writes the dataset lists. The bytes of a face depend on libtorch's intra-op thread count
+    /// (the order of float reductions), so a job meant to be reproduced bit for bit elsewhere runs with one libtorch
+    /// thread (<c>torch.set_num_threads(1)</c>) and uses the cores through this parallelism instead, as the batch sample
+    /// and the Orleans workers do.
+    /// </summary>
+    /// <param name="pipeline">The model (thread-safe).</param>
+    /// <param name="spec">The job.</param>
+    /// <param name="folder">The dataset folder (created).</param>
+    /// <param name="parallelShards">Shards generated at once (1 or more).</param>
+    /// <param name="progress">Receives progress after each shard (from the thread that committed it, one call at a time).</param>
+    /// <param name="cancellationToken">Stops between faces; committed shards stay committed.</param>
+    /// <exception cref="InvalidOperationException">The folder holds a different job.</exception>
+    public static BatchResult Run(TextToFacePipeline pipeline, BatchJobSpec spec, string folder, int parallelShards, IProgress<BatchProgress>? progress = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(pipeline);
         ArgumentNullException.ThrowIfNull(spec);
         ArgumentException.ThrowIfNullOrEmpty(folder);
+        ArgumentOutOfRangeException.ThrowIfLessThan(parallelShards, 1);
         spec.Validate();
         string root = Path.GetFullPath(folder);
         Directory.CreateDirectory(root);
@@ -56,22 +75,28 @@ public static class BatchGenerator
         RemoveTemporaryFiles(root);
 
         var clock = Stopwatch.StartNew();
-        int written = 0, skipped = 0;
+        var pending = Enumerable.Range(0, spec.ShardCount).Where(shard => !IsCommitted(root, spec, shard)).ToList();
+        int skipped = spec.ShardCount - pending.Count, written = 0;
         long faces = 0;
-        for (int shard = 0; shard < spec.ShardCount; shard++)
+        var gate = new Lock();
+        try
         {
-            cancellationToken.ThrowIfCancellationRequested();
-            if (IsCommitted(root, spec, shard))
+            Parallel.ForEach(pending, new ParallelOptions { MaxDegreeOfParallelism = parallelShards, CancellationToken = cancellationToken }, shard =>
             {
-                skipped++;
-                continue;
-            }
-
-            faces += GenerateShard(pipeline, spec, root, shard, cancellationToken);
-            written++;
-            var elapsed = clock.Elapsed;
-            int left = spec.ShardCount - shard - 1;
-            progress?.Report(new BatchProgress(shard + 1, spec.ShardCount, faces, elapsed, elapsed / written * left));
+                int generated = GenerateShard(pipeline, spec, root, shard, cancellationToken);
+                lock (gate)
+                {
+                    faces += generated;
+                    written++;
+                    var elapsed = clock.Elapsed;
+                    progress?.Report(new BatchProgress(skipped + written, spec.ShardCount, faces, elapsed, elapsed / written * (pending.Count - written)));
+                }
+            });
+        }
+        catch (AggregateException e) when (e.InnerExceptions.Count == 1)
+        {
+            // One shard failed: its own exception, as the sequential loop threw it.
+            ExceptionDispatchInfo.Throw(e.InnerExceptions[0]);
         }
 
         Finish(spec, root);
@@ -79,7 +104,7 @@ public static class BatchGenerator
     }
 
     /// <summary>
-    /// Claims <paramref name="folder"/> for the job, the first step of <see cref="Run"/> and of any process that
+    /// Claims <paramref name="folder"/> for the job, the first step of <c>Run</c> and of any process that
     /// coordinates the job's shards itself (a cluster): creates it, writes the job file into a new folder, accepts a
     /// folder of the same job (resume) and refuses any other. Takes no lock and removes no temporary file, since other
     /// processes may be writing shards of the same job into the folder.

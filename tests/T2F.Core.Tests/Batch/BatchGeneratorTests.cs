@@ -107,6 +107,16 @@ public class BatchGeneratorTests
         Assert.Equal(expected.Keys.Order(), actual.Keys.Order());
         Assert.All(expected, p => Assert.Equal(p.Value, actual[p.Key]));
 
+        // Three shards at once: the same bytes, the same progress count at the end.
+        using var parallel = new TempFolder();
+        var reports = new List<BatchProgress>();
+        var result = BatchGenerator.Run(pipeline, spec, parallel.Path, parallelShards: 3, new Progress(reports.Add));
+        Assert.Equal((3, 0), (result.ShardsWritten, result.ShardsSkipped));
+        Assert.Equal([1, 2, 3], reports.Select(r => r.ShardsDone));
+        Assert.Equal(5, reports[^1].FacesGenerated);
+        var fromParallel = Files(parallel.Path);
+        Assert.All(expected, p => Assert.Equal(p.Value, fromParallel[p.Key]));
+
         // Prepare again (a second submission) changes nothing; another job's spec is refused by every step.
         BatchGenerator.Prepare(spec, parts.Path);
         Assert.True(BatchGenerator.IsFinished(spec, parts.Path));
