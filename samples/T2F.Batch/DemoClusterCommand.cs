@@ -57,7 +57,7 @@ internal static class DemoClusterCommand
             }
 
             await Task.WhenAll(silos.Select(s => s.WaitReadyAsync(TimeSpan.FromMinutes(2), stop)));
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{count} silos ready ({threads} libtorch threads each): {string.Join(", ", silos)}."));
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{count} silos ready ({threads} shards at once each): {string.Join(", ", silos)}."));
             return await SubmitCommand.FollowAsync(cluster, spec, output, options, stop);
         }
         finally

@@ -14,17 +14,15 @@ internal static class LocalCommand
         string output = CommandLineOptions.Required(o, "out");
         var spec = JobArguments.Parse(o);
         string? model = ModelArguments.ModelFolder(o);
-        int? threads = o.ContainsKey("threads") ? ModelArguments.Threads(o, 1) : null;
+        int threads = ModelArguments.Threads(o, Environment.ProcessorCount);
         return stop => Task.FromResult(Run(spec, output, model, threads, stop));
     }
 
-    private static int Run(BatchJobSpec spec, string output, string? model, int? threads, CancellationToken stop)
+    private static int Run(BatchJobSpec spec, string output, string? model, int threads, CancellationToken stop)
     {
-        if (threads is int n)
-        {
-            torch.set_num_threads(n);
-        }
-
+        // One libtorch thread per face, several shards at once: the bytes then do not depend on --threads, and equal
+        // those of a cluster whatever its silos' core counts (libtorch's intra-op threads change float reduction order).
+        torch.set_num_threads(1);
         using var pipeline = ModelArguments.Load(model);
         Console.WriteLine($"{spec.TotalFaces} faces in {spec.ShardCount} shards of {spec.ShardSize} -> {Path.GetFullPath(output)}");
         long generated = 0;
@@ -34,13 +32,13 @@ internal static class LocalCommand
             Console.Write(string.Create(CultureInfo.InvariantCulture,
                 $"\r[{p.ShardsDone}/{p.Shards} shards] {p.FacesGenerated} faces this run, {p.FacesGenerated / Math.Max(1e-9, p.Elapsed.TotalSeconds):F1} faces/s, ETA {p.Remaining:hh\\:mm\\:ss}   "));
         });
-        var result = BatchGenerator.Run(pipeline, spec, output, progress, stop);
+        var result = BatchGenerator.Run(pipeline, spec, output, threads, progress, stop);
         Console.WriteLine();
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Done: {result.ShardsWritten} shards generated, {result.ShardsSkipped} already committed, {result.Faces} faces in {result.Folder} ({result.Elapsed.TotalSeconds:F1} s, {generated / Math.Max(1e-9, result.Elapsed.TotalSeconds):F1} faces/s)."));
         return 0;
     }
 
-    // Progress<T> posts to the thread pool; the console line must be written in order.
+    // Progress<T> posts to the thread pool; the console line must be written in order (Run reports one shard at a time).
     private sealed class SynchronousProgress(Action<BatchProgress> report) : IProgress<BatchProgress>
     {
         public void Report(BatchProgress value) => report(value);

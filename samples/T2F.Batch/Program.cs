@@ -32,7 +32,8 @@ public static class Program
           --seed S          job seed (default 0): face k of item id is a pure function of (model, seed, id, k)
           --model DIR       a model bundle folder (default: the embedded default model); the same on every silo
           --shard-size N    faces per shard, the unit of commit, resume and lease (default 256)
-          --threads N       libtorch threads (silo: default all cores; demo-cluster: cores / silos)
+          --threads N       shards generated at once, one libtorch thread each (default: cores; demo-cluster:
+                            cores / silos); the bytes do not depend on it
           --lease-seconds S how long a stopped silo's shard waits before another silo takes it (default 60)
           --address IP      the address other silos reach this one at (default: this machine's first address)
         """;

@@ -36,7 +36,7 @@ internal static class SiloCommand
     private static async Task<int> RunAsync(BatchClusterOptions cluster, string? model, int threads, IPAddress? address, int siloPort, int gatewayPort, CancellationToken stop)
     {
         // Loaded before the silo joins: a bad bundle stops here, and a silo that says it is ready can work at once.
-        TorchSharp.torch.set_num_threads(threads);
+        TorchSharp.torch.set_num_threads(1);
         var pipeline = ModelArguments.Load(model);
         var builder = Host.CreateApplicationBuilder();
         ClusterArguments.QuietLogging(builder.Logging);
@@ -53,12 +53,12 @@ internal static class SiloCommand
                 silo.ConfigureEndpoints(address, siloPort, gatewayPort);
             }
 
-            silo.AddBatchWorker(new BatchWorkerOptions { LoadPipeline = () => pipeline, Threads = threads });
+            silo.AddBatchWorker(new BatchWorkerOptions { LoadPipeline = () => pipeline, ParallelShards = threads });
         });
         using var host = builder.Build();
         await host.StartAsync(stop);
         var self = host.Services.GetRequiredService<ILocalSiloDetails>().SiloAddress;
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{ReadyLine}: {self} in cluster {cluster.ClusterId} (Redis {cluster.Redis}), {threads} libtorch threads, model {model ?? "default"}."));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{ReadyLine}: {self} in cluster {cluster.ClusterId} (Redis {cluster.Redis}), {threads} shards at once (one libtorch thread each), model {model ?? "default"}."));
         try
         {
             await Task.Delay(Timeout.Infinite, stop);

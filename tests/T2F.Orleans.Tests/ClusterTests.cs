@@ -8,7 +8,7 @@ namespace T2F.Orleans.Tests;
 
 /// <summary>
 /// Jobs on 3-silo clusters of separate processes on loopback (Redis membership, the embedded default model, one
-/// libtorch thread per silo), against the single-process <see cref="BatchGenerator.Run"/>.
+/// shard at a time per silo, one libtorch thread), against the single-process <c>BatchGenerator.Run</c>.
 /// </summary>
 public class ClusterTests
 {
@@ -72,12 +72,20 @@ public class ClusterTests
             // the grain lives again elsewhere; its lease must expire and go to the last silo.
             var second = await latest.WaitAsync(p => p.Known && p.JobSilo != first.JobSilo && p.ShardsDone > first.ShardsDone && p.ShardsLeased >= 2, JobLimit);
             Assert.True(second.ShardsDone <= spec.ShardCount - 2, "the job almost finished before the second kill; make it longer");
-            cluster.Silos.First(s => !s.HasExited && LoopbackCluster.AddressOf(s) != second.JobSilo).KillHard();
+            var survivor = cluster.Silos.Single(s => !s.HasExited && LoopbackCluster.AddressOf(s) == second.JobSilo);
+            int survivorLinesBefore = survivor.Lines.Count;
+            cluster.Silos.First(s => !s.HasExited && s != survivor).KillHard();
 
             var done = await run.WaitAsync(JobLimit);
             Assert.True(done.Finished, cluster.Logs());
-            Assert.True(done.LeasesReissued >= 1, $"no lease was reissued after the second kill: {done}");
             DatasetAssert.Complete(spec, folder);
+
+            // The killed worker's shard came back to the survivor: its lease expired and was handed out again, or the
+            // job grain was activated anew (Orleans may move it while membership changes) and rebuilt from the folder.
+            var after = survivor.Lines.Skip(survivorLinesBefore).ToList();
+            Assert.True(
+                done.LeasesReissued >= 1 || after.Any(l => l.Contains("leased again", StringComparison.Ordinal) || l.Contains("shards committed, lists written: False", StringComparison.Ordinal)),
+                $"nothing took over the killed worker's lease: {done}\n{string.Join("\n", after)}");
         }
         finally
         {

@@ -33,7 +33,7 @@ public static class BatchClusterHostingExtensions
     {
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentNullException.ThrowIfNull(options);
-        ArgumentOutOfRangeException.ThrowIfLessThan(options.Threads, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(options.ParallelShards, 1);
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddSingleton(options);
         builder.Services.AddHostedService<ShardWorker>();

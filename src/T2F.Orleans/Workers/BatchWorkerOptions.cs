@@ -12,8 +12,11 @@ public sealed record BatchWorkerOptions
     /// </summary>
     public required Func<TextToFacePipeline> LoadPipeline { get; init; }
 
-    /// <summary>libtorch threads of the silo (default: the machine's cores).</summary>
-    public int Threads { get; init; } = Environment.ProcessorCount;
+    /// <summary>
+    /// Shards the silo generates at once, each with one libtorch thread (default: the machine's cores). One thread per
+    /// face keeps a face's bytes independent of the machine, so silos of any size write what a single process writes.
+    /// </summary>
+    public int ParallelShards { get; init; } = Environment.ProcessorCount;
 
     /// <summary>How long the worker waits before asking again when no job has free work (default 1 s).</summary>
     public TimeSpan IdlePoll { get; init; } = TimeSpan.FromSeconds(1);
