@@ -36,7 +36,10 @@ public sealed record BatchClusterProgress
     [Id(5)]
     public long FacesDone { get; init; }
 
-    /// <summary>Faces committed per second since this job grain activation's first lease (0 before a shard is done).</summary>
+    /// <summary>
+    /// Faces committed per second by this job grain activation, from its first lease to now or, once every shard is
+    /// committed, to the last commit (0 before a shard is done).
+    /// </summary>
     [Id(6)]
     public double FacesPerSecond { get; init; }
 

@@ -13,6 +13,7 @@ internal sealed partial class BatchJobGrain(ILogger<BatchJobGrain> logger, TimeP
     private BatchJobSpec? spec;
     private ShardLeaseTable? table;
     private long startTimestamp;
+    private long lastCommitTimestamp;
     private long facesThisActivation;
     private TimeSpan leaseTimeout;
 
@@ -130,6 +131,7 @@ internal sealed partial class BatchJobGrain(ILogger<BatchJobGrain> logger, TimeP
         if (table.Commit(shard))
         {
             facesThisActivation += FacesOf(shard);
+            lastCommitTimestamp = clock.GetTimestamp();
         }
     }
 
@@ -172,7 +174,10 @@ internal sealed partial class BatchJobGrain(ILogger<BatchJobGrain> logger, TimeP
 
         long faces = spec.TotalFaces;
         long done = ((long)table.Done * spec.ShardSize) - (table.IsCommitted(table.Shards - 1) ? ((long)table.Shards * spec.ShardSize) - faces : 0);
-        double seconds = startTimestamp == 0 ? 0 : clock.GetElapsedTime(startTimestamp).TotalSeconds;
+        // First lease to the last commit once every shard is committed (the lists and the client's poll excluded).
+        double seconds = startTimestamp == 0 ? 0 : table.Done == table.Shards && lastCommitTimestamp != 0
+            ? clock.GetElapsedTime(startTimestamp, lastCommitTimestamp).TotalSeconds
+            : clock.GetElapsedTime(startTimestamp).TotalSeconds;
         double rate = seconds > 0 ? facesThisActivation / seconds : 0;
         return new BatchClusterProgress
         {
