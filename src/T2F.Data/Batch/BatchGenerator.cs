@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using System.Runtime.ExceptionServices;
 using System.IO.Hashing;
 using System.Text;
 using System.Text.Json;
@@ -35,7 +36,7 @@ public static class BatchGenerator
     public static long FaceSeed(long jobSeed, string id, int index)
         => (long)(DeterministicRandom.Derive(jobSeed, (long)XxHash64.HashToUInt64(Encoding.UTF8.GetBytes(id)), index) & 0x7fffffffffffUL);
 
-    /// <summary>Runs (or resumes) the job: generates every shard not committed yet, then writes the dataset lists.</summary>
+    /// <summary>Runs (or resumes) the job one shard at a time: generates every shard not committed yet, then writes the dataset lists.</summary>
     /// <param name="pipeline">The model.</param>
     /// <param name="spec">The job.</param>
     /// <param name="folder">The dataset folder (created).</param>
@@ -43,39 +44,125 @@ public static class BatchGenerator
     /// <param name="cancellationToken">Stops between faces; committed shards stay committed.</param>
     /// <exception cref="InvalidOperationException">The folder holds a different job.</exception>
     public static BatchResult Run(TextToFacePipeline pipeline, BatchJobSpec spec, string folder, IProgress<BatchProgress>? progress = null, CancellationToken cancellationToken = default)
+        => Run(pipeline, spec, folder, parallelShards: 1, progress, cancellationToken);
+
+    /// <summary>
+    /// Runs (or resumes) the job with <paramref name="parallelShards"/> shards generated at once: generates every shard
+    /// not committed yet, then writes the dataset lists. The bytes of a face depend on libtorch's intra-op thread count
+    /// (the order of float reductions), so a job meant to be reproduced bit for bit elsewhere runs with one libtorch
+    /// thread (<c>torch.set_num_threads(1)</c>) and uses the cores through this parallelism instead, as the batch sample
+    /// and the Orleans workers do.
+    /// </summary>
+    /// <param name="pipeline">The model (thread-safe).</param>
+    /// <param name="spec">The job.</param>
+    /// <param name="folder">The dataset folder (created).</param>
+    /// <param name="parallelShards">Shards generated at once (1 or more).</param>
+    /// <param name="progress">Receives progress after each shard (from the thread that committed it, one call at a time).</param>
+    /// <param name="cancellationToken">Stops between faces; committed shards stay committed.</param>
+    /// <exception cref="InvalidOperationException">The folder holds a different job.</exception>
+    public static BatchResult Run(TextToFacePipeline pipeline, BatchJobSpec spec, string folder, int parallelShards, IProgress<BatchProgress>? progress = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(pipeline);
+        ArgumentNullException.ThrowIfNull(spec);
+        ArgumentException.ThrowIfNullOrEmpty(folder);
+        ArgumentOutOfRangeException.ThrowIfLessThan(parallelShards, 1);
+        spec.Validate();
+        string root = Path.GetFullPath(folder);
+        Directory.CreateDirectory(root);
+        using var exclusive = RunFolderLock.Acquire(root);
+        Prepare(spec, root);
+        RemoveTemporaryFiles(root);
+
+        var clock = Stopwatch.StartNew();
+        var pending = Enumerable.Range(0, spec.ShardCount).Where(shard => !IsCommitted(root, spec, shard)).ToList();
+        int skipped = spec.ShardCount - pending.Count, written = 0;
+        long faces = 0;
+        var gate = new Lock();
+        try
+        {
+            Parallel.ForEach(pending, new ParallelOptions { MaxDegreeOfParallelism = parallelShards, CancellationToken = cancellationToken }, shard =>
+            {
+                int generated = GenerateShard(pipeline, spec, root, shard, cancellationToken);
+                lock (gate)
+                {
+                    faces += generated;
+                    written++;
+                    var elapsed = clock.Elapsed;
+                    progress?.Report(new BatchProgress(skipped + written, spec.ShardCount, faces, elapsed, elapsed / written * (pending.Count - written)));
+                }
+            });
+        }
+        catch (AggregateException e) when (e.InnerExceptions.Count == 1)
+        {
+            // One shard failed: its own exception, as the sequential loop threw it.
+            ExceptionDispatchInfo.Throw(e.InnerExceptions[0]);
+        }
+
+        Finish(spec, root);
+        return new BatchResult(root, spec.TotalFaces, written, skipped, clock.Elapsed);
+    }
+
+    /// <summary>
+    /// Claims <paramref name="folder"/> for the job, the first step of <c>Run</c> and of any process that
+    /// coordinates the job's shards itself (a cluster): creates it, writes the job file into a new folder, accepts a
+    /// folder of the same job (resume) and refuses any other. Takes no lock and removes no temporary file, since other
+    /// processes may be writing shards of the same job into the folder.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The folder holds a different job, or files that are not a job's.</exception>
+    public static void Prepare(BatchJobSpec spec, string folder)
+    {
         ArgumentNullException.ThrowIfNull(spec);
         ArgumentException.ThrowIfNullOrEmpty(folder);
         spec.Validate();
         string root = Path.GetFullPath(folder);
         Directory.CreateDirectory(root);
-        using var exclusive = RunFolderLock.Acquire(root);
-        string fingerprint = spec.Fingerprint();
-        ClaimFolder(root, spec, fingerprint);
-        RemoveTemporaryFiles(root);
+        ClaimFolder(root, spec, spec.Fingerprint());
+    }
 
-        var clock = Stopwatch.StartNew();
-        int written = 0, skipped = 0;
-        long faces = 0;
-        for (int shard = 0; shard < spec.ShardCount; shard++)
+    /// <summary>Whether the job's dataset lists are written (<see cref="Finish"/> ran to the end on this folder).</summary>
+    /// <exception cref="InvalidOperationException">The folder holds a different job.</exception>
+    public static bool IsFinished(BatchJobSpec spec, string folder)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        ArgumentException.ThrowIfNullOrEmpty(folder);
+        var job = ReadJobFile(Path.GetFullPath(folder));
+        if (job is null)
         {
-            cancellationToken.ThrowIfCancellationRequested();
-            if (IsCommitted(root, spec, shard))
-            {
-                skipped++;
-                continue;
-            }
-
-            faces += GenerateShard(pipeline, spec, root, shard, cancellationToken);
-            written++;
-            var elapsed = clock.Elapsed;
-            int left = spec.ShardCount - shard - 1;
-            progress?.Report(new BatchProgress(shard + 1, spec.ShardCount, faces, elapsed, elapsed / written * left));
+            return false;
         }
 
+        return job.Fingerprint == spec.Fingerprint()
+            ? job.Complete
+            : throw new InvalidOperationException($"{folder} holds another batch job (fingerprint {job.Fingerprint[..12]}...); use a new output folder or the same spec.");
+    }
+
+    /// <summary>
+    /// The last step of a job, once every shard is committed: removes the temporary files that killed writers left
+    /// behind, writes the dataset lists from the shard lists, and marks the job file complete. Writing the lists again
+    /// writes the same bytes.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">A shard is not committed, or the folder holds a different job.</exception>
+    public static void Finish(BatchJobSpec spec, string folder)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        ArgumentException.ThrowIfNullOrEmpty(folder);
+        string root = Path.GetFullPath(folder);
+        string fingerprint = spec.Fingerprint();
+        if (ReadJobFile(root)?.Fingerprint != fingerprint)
+        {
+            throw new InvalidOperationException($"{root} does not hold this job (no job file, or another job's); call Prepare with this spec first.");
+        }
+
+        for (int shard = 0; shard < spec.ShardCount; shard++)
+        {
+            if (!IsCommitted(root, spec, shard))
+            {
+                throw new InvalidOperationException($"Shard {shard} of the job in {root} is not committed; generate every shard before writing the dataset lists.");
+            }
+        }
+
+        RemoveTemporaryFiles(root);
         WriteLists(root, spec, fingerprint);
-        return new BatchResult(root, spec.TotalFaces, written, skipped, clock.Elapsed);
     }
 
     /// <summary>Whether shard <paramref name="shard"/> is committed in <paramref name="folder"/> (its list is whole).</summary>
@@ -165,22 +252,12 @@ public static class BatchGenerator
     // A new folder gets the job file; a folder of the same job is resumed; any other job's folder is refused.
     private static void ClaimFolder(string root, BatchJobSpec spec, string fingerprint)
     {
-        string path = Path.Combine(root, JobFileName);
-        if (File.Exists(path))
+        var existing = ReadJobFile(root);
+        if (existing is not null)
         {
-            JobFile? existing;
-            try
+            if (existing.Fingerprint != fingerprint)
             {
-                existing = JsonSerializer.Deserialize<JobFile>(File.ReadAllText(path));
-            }
-            catch (JsonException e)
-            {
-                throw new InvalidOperationException($"{path} is not a batch job file ({e.Message}); use an empty --out folder.", e);
-            }
-
-            if (existing?.Fingerprint != fingerprint)
-            {
-                throw new InvalidOperationException($"{root} holds another batch job (fingerprint {existing?.Fingerprint?[..12]}..., this job {fingerprint[..12]}...); use a new output folder or the same spec.");
+                throw new InvalidOperationException($"{root} holds another batch job (fingerprint {existing.Fingerprint[..12]}..., this job {fingerprint[..12]}...); use a new output folder or the same spec.");
             }
 
             return;
@@ -192,6 +269,26 @@ public static class BatchGenerator
         }
 
         WriteJobFile(root, spec, fingerprint, complete: false);
+    }
+
+    // The folder's job file, null when there is none.
+    private static JobFile? ReadJobFile(string root)
+    {
+        string path = Path.Combine(root, JobFileName);
+        if (!File.Exists(path))
+        {
+            return null;
+        }
+
+        try
+        {
+            var job = JsonSerializer.Deserialize<JobFile>(File.ReadAllText(path));
+            return job?.Fingerprint is { Length: >= 12 } ? job : throw new JsonException("no fingerprint");
+        }
+        catch (JsonException e)
+        {
+            throw new InvalidOperationException($"{path} is not a batch job file ({e.Message}); use an empty --out folder.", e);
+        }
     }
 
     private static void WriteJobFile(string root, BatchJobSpec spec, string fingerprint, bool complete)

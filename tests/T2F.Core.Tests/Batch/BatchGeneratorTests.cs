@@ -80,6 +80,53 @@ public class BatchGeneratorTests
     }
 
     [Fact]
+    public void ShardsGeneratedOutOfOrderThenFinishedAreTheBytesOfRun()
+    {
+        using var run = new TempFolder();
+        using var parts = new TempFolder();
+        using var pipeline = TinyPipeline.Create();
+        var spec = BatchJobSpec.SampleSynthFaces(5, seed: 4) with { ShardSize = 2 };
+        BatchGenerator.Run(pipeline, spec, run.Path);
+
+        // What a cluster does: claim the folder, shards in any order (one twice, one killed mid-write), then Finish.
+        BatchGenerator.Prepare(spec, parts.Path);
+        Assert.False(BatchGenerator.IsFinished(spec, parts.Path));
+        foreach (int shard in new[] { 2, 0, 2 })
+        {
+            BatchGenerator.GenerateShard(pipeline, spec, parts.Path, shard);
+        }
+
+        var refused = Assert.Throws<InvalidOperationException>(() => BatchGenerator.Finish(spec, parts.Path));
+        Assert.Contains("Shard 1", refused.Message);
+        File.WriteAllText(Path.Combine(parts.Path, "img_align_celeba", ".s0000002_00000.png.0123.tmp"), "partial");
+        BatchGenerator.GenerateShard(pipeline, spec, parts.Path, 1);
+        BatchGenerator.Finish(spec, parts.Path);
+        Assert.True(BatchGenerator.IsFinished(spec, parts.Path));
+        var expected = Files(run.Path);
+        var actual = Files(parts.Path);
+        Assert.Equal(expected.Keys.Order(), actual.Keys.Order());
+        Assert.All(expected, p => Assert.Equal(p.Value, actual[p.Key]));
+
+        // Three shards at once: the same bytes, the same progress count at the end.
+        using var parallel = new TempFolder();
+        var reports = new List<BatchProgress>();
+        var result = BatchGenerator.Run(pipeline, spec, parallel.Path, parallelShards: 3, new Progress(reports.Add));
+        Assert.Equal((3, 0), (result.ShardsWritten, result.ShardsSkipped));
+        Assert.Equal([1, 2, 3], reports.Select(r => r.ShardsDone));
+        Assert.Equal(5, reports[^1].FacesGenerated);
+        var fromParallel = Files(parallel.Path);
+        Assert.All(expected, p => Assert.Equal(p.Value, fromParallel[p.Key]));
+
+        // Prepare again (a second submission) changes nothing; another job's spec is refused by every step.
+        BatchGenerator.Prepare(spec, parts.Path);
+        Assert.True(BatchGenerator.IsFinished(spec, parts.Path));
+        var other = spec with { Seed = 5 };
+        Assert.Throws<InvalidOperationException>(() => BatchGenerator.Prepare(other, parts.Path));
+        Assert.Throws<InvalidOperationException>(() => BatchGenerator.IsFinished(other, parts.Path));
+        Assert.Throws<InvalidOperationException>(() => BatchGenerator.Finish(other, parts.Path));
+    }
+
+    [Fact]
     public void BadSpecsAndJsonlLinesGiveOneLineErrors()
     {
         using var folder = new TempFolder();

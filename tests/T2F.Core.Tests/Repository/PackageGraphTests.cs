@@ -17,6 +17,7 @@ public class PackageGraphTests
         ["T2F.Data"] = ["T2F.Core"],
         ["T2F.Metrics"] = ["T2F.Core", "T2F.Data"],
         ["T2F.Training"] = ["T2F.Core", "T2F.Data", "T2F.Metrics"],
+        ["T2F.Orleans"] = ["T2F.Core", "T2F.Data"],
         ["T2F.Models.MiniLM"] = ["T2F.Core"],
         ["T2F.Models.SynthFaces"] = ["T2F.Core", "T2F.Models.MiniLM"],
         ["T2F.Models.FaceApi"] = ["T2F.Core", "T2F.Metrics"],
