@@ -306,8 +306,7 @@ public sealed class ProjectorTrainer : IDisposable
             // Mean BCE over the critic's trained attributes only (its other outputs were never trained).
             var targets = AttributeClassifierTrainer.LabelTensor(data.GetAttributes(step, Options.Batch)!).to(device);
             var logits = attributeCritic.forward(generated);
-            var perElement = nn.functional.binary_cross_entropy_with_logits(logits, targets, reduction: nn.Reduction.None) * attributeMask!;
-            var a = perElement.sum() / (attributeMask!.sum() * logits.shape[0]);
+            var a = AttributeClassifierTrainer.MaskedLoss(logits, targets, attributeMask!);
             loss = loss + (Options.AttributeWeight * a);
             attributeValue = a.item<float>();
         }

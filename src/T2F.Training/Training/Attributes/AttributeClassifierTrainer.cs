@@ -63,8 +63,7 @@ public static class AttributeClassifierTrainer
 
                     var y = target.index_select(0, index);
                     var logits = classifier.forward(x);
-                    var perElement = nn.functional.binary_cross_entropy_with_logits(logits, y, reduction: nn.Reduction.None) * mask;
-                    var loss = perElement.sum() / (mask.sum() * x.shape[0]);
+                    var loss = MaskedLoss(logits, y, mask);
                     optimizer.ZeroGrad();
                     loss.backward();
                     optimizer.Step();
@@ -97,6 +96,19 @@ public static class AttributeClassifierTrainer
         Parallel.For(0, n, i => dataset.LoadPixels(i, false, pixels.AsSpan(i * size, size)));
         var labels = Enumerable.Range(0, n).Select(i => dataset[i].Attributes).ToArray();
         return (torch.tensor(pixels, [n, 3, r, r]), labels);
+    }
+
+    /// <summary>
+    /// Mean binary cross-entropy over the attributes <paramref name="mask"/> marks (1) and every row: the loss of the
+    /// classifier's training and of the projector's attribute term, so both weigh attributes the same way.
+    /// </summary>
+    /// <param name="logits">[N, 40] logits.</param>
+    /// <param name="targets">[N, 40] 0/1 labels.</param>
+    /// <param name="mask">[1, 40] 0/1: the attributes that count.</param>
+    internal static Tensor MaskedLoss(Tensor logits, Tensor targets, Tensor mask)
+    {
+        var perElement = nn.functional.binary_cross_entropy_with_logits(logits, targets, reduction: nn.Reduction.None) * mask;
+        return perElement.sum() / (mask.sum() * logits.shape[0]);
     }
 
     /// <summary>[N, 40] float32 labels (1 present, 0 absent).</summary>
