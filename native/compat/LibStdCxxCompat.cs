@@ -266,11 +266,11 @@ namespace T2F.Compat
 
         private sealed class ElfImage
         {
-            private readonly byte[] _data;
+            private readonly byte[] data;
 
             public ElfImage(byte[] data)
             {
-                _data = data;
+                this.data = data;
                 if (data.Length < 64 || data[0] != 0x7f || data[1] != (byte)'E' || data[2] != (byte)'L' || data[3] != (byte)'F')
                 {
                     throw new InvalidDataException("Not an ELF file (bad magic).");
@@ -321,13 +321,13 @@ namespace T2F.Compat
             public ushort U16(long at)
             {
                 Check(at, 2);
-                return (ushort)(_data[at] | (_data[at + 1] << 8));
+                return (ushort)(data[at] | (data[at + 1] << 8));
             }
 
             public uint U32(long at)
             {
                 Check(at, 4);
-                return (uint)(_data[at] | (_data[at + 1] << 8) | (_data[at + 2] << 16) | (_data[at + 3] << 24));
+                return (uint)(data[at] | (data[at + 1] << 8) | (data[at + 2] << 16) | (data[at + 3] << 24));
             }
 
             public ulong U64(long at) => U32(at) | ((ulong)U32(at + 4) << 32);
@@ -335,18 +335,18 @@ namespace T2F.Compat
             public string CString(long at)
             {
                 Check(at, 1);
-                int end = Array.IndexOf(_data, (byte)0, (int)at);
+                int end = Array.IndexOf(data, (byte)0, (int)at);
                 if (end < 0)
                 {
                     throw new InvalidDataException("Unterminated string in ELF string table.");
                 }
 
-                return Encoding.ASCII.GetString(_data, (int)at, end - (int)at);
+                return Encoding.ASCII.GetString(data, (int)at, end - (int)at);
             }
 
             private void Check(long at, int size)
             {
-                if (at < 0 || at + size > _data.Length)
+                if (at < 0 || at + size > data.Length)
                 {
                     throw new InvalidDataException($"ELF read at offset {at} runs past the end of the file (truncated file?).");
                 }

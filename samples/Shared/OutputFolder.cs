@@ -10,12 +10,12 @@ namespace T2F.Samples.Shared;
 internal sealed class OutputFolder : IDisposable
 {
     private const string LockName = ".t2f-output.lock";
-    private readonly FileStream _lock;
+    private readonly FileStream folderLock;
 
     private OutputFolder(string path, FileStream lockStream)
     {
         Path = path;
-        _lock = lockStream;
+        folderLock = lockStream;
     }
 
     public string Path { get; }
@@ -51,5 +51,5 @@ internal sealed class OutputFolder : IDisposable
         return new OutputFolder(path, stream);
     }
 
-    public void Dispose() => _lock.Dispose();
+    public void Dispose() => folderLock.Dispose();
 }

@@ -10,9 +10,9 @@ namespace T2F.Core.Checkpoints;
 /// </summary>
 public sealed class PickleDict : IReadOnlyDictionary<object, object?>
 {
-    private readonly List<object> _keys = new();
-    private readonly List<object?> _values = new();
-    private readonly Dictionary<object, int> _index = new(PickleKeyComparer.Instance);
+    private readonly List<object> keys = new();
+    private readonly List<object?> values = new();
+    private readonly Dictionary<object, int> index = new(PickleKeyComparer.Instance);
 
     /// <summary>Creates an empty dictionary.</summary>
     /// <param name="isOrderedDict">Whether it stands for a <c>collections.OrderedDict</c>.</param>
@@ -31,13 +31,13 @@ public sealed class PickleDict : IReadOnlyDictionary<object, object?>
     public object? State { get; internal set; }
 
     /// <summary>The number of entries.</summary>
-    public int Count => _keys.Count;
+    public int Count => keys.Count;
 
     /// <summary>The keys in insertion order.</summary>
-    public IEnumerable<object> Keys => _keys;
+    public IEnumerable<object> Keys => keys;
 
     /// <summary>The values in insertion order.</summary>
-    public IEnumerable<object?> Values => _values;
+    public IEnumerable<object?> Values => values;
 
     /// <summary>
     /// The value stored under <paramref name="key"/>. Setting a new key adds it last; setting an existing key
@@ -78,7 +78,7 @@ public sealed class PickleDict : IReadOnlyDictionary<object, object?>
     public void Add(object key, object? value)
     {
         ArgumentNullException.ThrowIfNull(key);
-        if (_index.ContainsKey(key))
+        if (index.ContainsKey(key))
         {
             throw new ArgumentException($"The dictionary already has the key {PickleFormatting.Describe(key)}.", nameof(key));
         }
@@ -92,7 +92,7 @@ public sealed class PickleDict : IReadOnlyDictionary<object, object?>
     public bool ContainsKey(object key)
     {
         ArgumentNullException.ThrowIfNull(key);
-        return _index.ContainsKey(key);
+        return index.ContainsKey(key);
     }
 
     /// <summary>Gets the value stored under <paramref name="key"/>.</summary>
@@ -102,9 +102,9 @@ public sealed class PickleDict : IReadOnlyDictionary<object, object?>
     public bool TryGetValue(object key, [MaybeNullWhen(false)] out object? value)
     {
         ArgumentNullException.ThrowIfNull(key);
-        if (_index.TryGetValue(key, out int i))
+        if (index.TryGetValue(key, out int i))
         {
-            value = _values[i];
+            value = values[i];
             return true;
         }
 
@@ -116,9 +116,9 @@ public sealed class PickleDict : IReadOnlyDictionary<object, object?>
     /// <returns>The enumerator.</returns>
     public IEnumerator<KeyValuePair<object, object?>> GetEnumerator()
     {
-        for (int i = 0; i < _keys.Count; i++)
+        for (int i = 0; i < keys.Count; i++)
         {
-            yield return new KeyValuePair<object, object?>(_keys[i], _values[i]);
+            yield return new KeyValuePair<object, object?>(keys[i], values[i]);
         }
     }
 
@@ -132,14 +132,14 @@ public sealed class PickleDict : IReadOnlyDictionary<object, object?>
     /// <summary>Sets <paramref name="key"/> to <paramref name="value"/>: a new key goes last, an existing key keeps its place.</summary>
     internal void Set(object key, object? value)
     {
-        if (_index.TryGetValue(key, out int i))
+        if (index.TryGetValue(key, out int i))
         {
-            _values[i] = value;
+            values[i] = value;
             return;
         }
 
-        _index.Add(key, _keys.Count);
-        _keys.Add(key);
-        _values.Add(value);
+        index.Add(key, keys.Count);
+        keys.Add(key);
+        values.Add(value);
     }
 }

@@ -8,9 +8,9 @@ namespace T2F.Core.Checkpoints;
 /// </summary>
 public sealed class PickleSet : IReadOnlyCollection<object?>
 {
-    private readonly List<object?> _items = new();
-    private readonly HashSet<object> _seen = new(PickleKeyComparer.Instance);
-    private bool _hasNone;
+    private readonly List<object?> items = new();
+    private readonly HashSet<object> seen = new(PickleKeyComparer.Instance);
+    private bool hasNone;
 
     /// <summary>Creates an empty set.</summary>
     /// <param name="isFrozen">Whether it stands for a <c>frozenset</c>.</param>
@@ -23,16 +23,16 @@ public sealed class PickleSet : IReadOnlyCollection<object?>
     public bool IsFrozen { get; }
 
     /// <summary>The number of items.</summary>
-    public int Count => _items.Count;
+    public int Count => items.Count;
 
     /// <summary>Whether the set holds an item equal to <paramref name="item"/>.</summary>
     /// <param name="item">The item (<see langword="null"/> for Python's None).</param>
     /// <returns><see langword="true"/> when present.</returns>
-    public bool Contains(object? item) => item is null ? _hasNone : _seen.Contains(item);
+    public bool Contains(object? item) => item is null ? hasNone : seen.Contains(item);
 
     /// <summary>Enumerates the items in the order they were added.</summary>
     /// <returns>The enumerator.</returns>
-    public IEnumerator<object?> GetEnumerator() => _items.GetEnumerator();
+    public IEnumerator<object?> GetEnumerator() => items.GetEnumerator();
 
     /// <inheritdoc/>
     IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
@@ -46,18 +46,18 @@ public sealed class PickleSet : IReadOnlyCollection<object?>
     {
         if (item is null)
         {
-            if (!_hasNone)
+            if (!hasNone)
             {
-                _hasNone = true;
-                _items.Add(null);
+                hasNone = true;
+                items.Add(null);
             }
 
             return;
         }
 
-        if (_seen.Add(item))
+        if (seen.Add(item))
         {
-            _items.Add(item);
+            items.Add(item);
         }
     }
 }

@@ -7,30 +7,30 @@ namespace T2F.Core.Checkpoints;
 /// </summary>
 public sealed class PickleTuple : IReadOnlyList<object?>
 {
-    private readonly object?[] _items;
+    private readonly object?[] items;
 
     /// <summary>Creates a tuple holding <paramref name="items"/> (copied).</summary>
     /// <param name="items">The items in order.</param>
     public PickleTuple(params object?[] items)
     {
         ArgumentNullException.ThrowIfNull(items);
-        _items = (object?[])items.Clone();
+        this.items = (object?[])items.Clone();
     }
 
     /// <summary>The empty tuple.</summary>
     public static PickleTuple Empty { get; } = new();
 
     /// <summary>The number of items.</summary>
-    public int Count => _items.Length;
+    public int Count => this.items.Length;
 
     /// <summary>The item at <paramref name="index"/>.</summary>
     /// <param name="index">The zero-based position.</param>
     /// <returns>The item.</returns>
-    public object? this[int index] => _items[index];
+    public object? this[int index] => this.items[index];
 
     /// <summary>Enumerates the items in order.</summary>
     /// <returns>The enumerator.</returns>
-    public IEnumerator<object?> GetEnumerator() => ((IEnumerable<object?>)_items).GetEnumerator();
+    public IEnumerator<object?> GetEnumerator() => ((IEnumerable<object?>)this.items).GetEnumerator();
 
     /// <inheritdoc/>
     IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();

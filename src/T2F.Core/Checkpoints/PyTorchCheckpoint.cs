@@ -498,19 +498,19 @@ public static class PyTorchCheckpoint
 
     private static string DescribeUnknownFormat(string sourceName, byte[] head, long length)
     {
-        const string Expected = "expected a PyTorch checkpoint written by torch.save (a zip archive starting with 'PK', or the legacy pickle format starting with byte 0x80)";
-        const string Resave = "If it came from PyTorch, load it there and re-save it with torch.save(obj, path, _use_new_zipfile_serialization=True).";
+        const string expected = "expected a PyTorch checkpoint written by torch.save (a zip archive starting with 'PK', or the legacy pickle format starting with byte 0x80)";
+        const string resave = "If it came from PyTorch, load it there and re-save it with torch.save(obj, path, _use_new_zipfile_serialization=True).";
         string text = Encoding.UTF8.GetString(head);
         string trimmed = text.TrimStart();
 
         if (text.StartsWith("version https://git-lfs", StringComparison.Ordinal))
         {
-            return $"{sourceName} is a Git LFS pointer ({length} bytes), not the checkpoint itself: {Expected}. Fetch the real file with 'git lfs pull' (or download it directly).";
+            return $"{sourceName} is a Git LFS pointer ({length} bytes), not the checkpoint itself: {expected}. Fetch the real file with 'git lfs pull' (or download it directly).";
         }
 
         if (trimmed.StartsWith("<!DOCTYPE", StringComparison.OrdinalIgnoreCase) || trimmed.StartsWith("<html", StringComparison.OrdinalIgnoreCase))
         {
-            return $"{sourceName} is an HTML page ({length} bytes), not a checkpoint: {Expected}. The download probably failed or needed a login: download the file again.";
+            return $"{sourceName} is an HTML page ({length} bytes), not a checkpoint: {expected}. The download probably failed or needed a login: download the file again.";
         }
 
         if (head.Length >= 9 && head[8] == '{')
@@ -524,17 +524,17 @@ public static class PyTorchCheckpoint
 
         if (head.Length >= 6 && head[0] == 0x93 && text.AsSpan(1).StartsWith("NUMPY", StringComparison.Ordinal))
         {
-            return $"{sourceName} is a NumPy .npy array, not a PyTorch checkpoint: {Expected}.";
+            return $"{sourceName} is a NumPy .npy array, not a PyTorch checkpoint: {expected}.";
         }
 
         if (head.Length >= 2 && head[0] == 0x1f && head[1] == 0x8b)
         {
-            return $"{sourceName} is gzip-compressed ({length} bytes): {Expected}. Decompress it first (gunzip).";
+            return $"{sourceName} is gzip-compressed ({length} bytes): {expected}. Decompress it first (gunzip).";
         }
 
         if (head.Length >= 262 && Encoding.ASCII.GetString(head, 257, 5) == "ustar")
         {
-            return $"{sourceName} is a tar archive: {Expected}. This is the tar format of PyTorch 0.1 (or an archive that contains the checkpoint): " +
+            return $"{sourceName} is a tar archive: {expected}. This is the tar format of PyTorch 0.1 (or an archive that contains the checkpoint): " +
                    "extract it, or load it with an old PyTorch and re-save it with torch.save(obj, path, _use_new_zipfile_serialization=True).";
         }
 
@@ -542,11 +542,11 @@ public static class PyTorchCheckpoint
         {
             string preview = text.Length > 40 ? text[..40] : text;
             preview = preview.ReplaceLineEndings(" ").Replace("\t", " ", StringComparison.Ordinal);
-            return $"{sourceName} is a text file ({length} bytes) starting with \"{preview}\", not a checkpoint: {Expected}. {Resave}";
+            return $"{sourceName} is a text file ({length} bytes) starting with \"{preview}\", not a checkpoint: {expected}. {resave}";
         }
 
         string hex = Convert.ToHexString(head, 0, Math.Min(head.Length, 16));
-        return $"{sourceName} is not a PyTorch checkpoint: {Expected}; found {length} bytes starting with 0x{hex}. {Resave}";
+        return $"{sourceName} is not a PyTorch checkpoint: {expected}; found {length} bytes starting with 0x{hex}. {resave}";
     }
 
     private static bool LooksLikeText(byte[] head)

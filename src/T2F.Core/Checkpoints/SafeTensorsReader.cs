@@ -10,12 +10,12 @@ namespace T2F.Core.Checkpoints;
 /// </summary>
 public sealed class SafeTensorsReader : IDisposable
 {
-    private readonly SafeFileHandle _handle;
+    private readonly SafeFileHandle handle;
 
     internal SafeTensorsReader(string path, SafeFileHandle handle, IEnumerable<(string Name, TensorDataType DType, long[] Shape, long Offset, long Length)> entries, IDictionary<string, string> metadata)
     {
         Path = path;
-        _handle = handle;
+        this.handle = handle;
         var tensors = new OrderedDictionary<string, TensorData>(StringComparer.Ordinal);
         foreach (var e in entries)
         {
@@ -35,11 +35,11 @@ public sealed class SafeTensorsReader : IDisposable
     {
         get
         {
-            ObjectDisposedException.ThrowIf(_handle.IsClosed, this);
-            return _handle;
+            ObjectDisposedException.ThrowIf(this.handle.IsClosed, this);
+            return this.handle;
         }
     }
 
     /// <summary>Closes the file.</summary>
-    public void Dispose() => _handle.Dispose();
+    public void Dispose() => this.handle.Dispose();
 }

@@ -46,8 +46,8 @@ public static class StateDictReader
 
         if (problems.Count > 0)
         {
-            const int Shown = 20;
-            string list = string.Join("; ", problems.Take(Shown)) + (problems.Count > Shown ? $"; ... {problems.Count - Shown} more" : string.Empty);
+            const int shown = 20;
+            string list = string.Join("; ", problems.Take(shown)) + (problems.Count > shown ? $"; ... {problems.Count - shown} more" : string.Empty);
             throw new CheckpointFormatException(
                 $"{what} is not a state_dict of tensors: {problems.Count} of its {dict.Count} entries are not string → tensor ({list}). " +
                 "Pick the entry that holds the model's state_dict, or re-save it with torch.save(model.state_dict(), path).");

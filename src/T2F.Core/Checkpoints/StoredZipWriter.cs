@@ -27,13 +27,13 @@ internal sealed class StoredZipWriter
     private const ushort DosDate = (0 << 9) | (1 << 5) | 1; // 1980-01-01: fixed, so the same content gives the same bytes
     private const int LocalHeaderSize = 30;
 
-    private readonly Stream _stream;
-    private readonly long _zip64OffsetLimit;
-    private readonly int _zip64CountLimit;
-    private readonly List<(byte[] Name, uint Crc, uint Size, long Offset)> _entries = new();
-    private readonly HashSet<string> _names = new(StringComparer.Ordinal);
-    private long _position;
-    private bool _finished;
+    private readonly Stream stream;
+    private readonly long zip64OffsetLimit;
+    private readonly int zip64CountLimit;
+    private readonly List<(byte[] Name, uint Crc, uint Size, long Offset)> entries = new();
+    private readonly HashSet<string> names = new(StringComparer.Ordinal);
+    private long position;
+    private bool finished;
 
     /// <summary>Writes to <paramref name="stream"/> from its current position; offsets in the archive count from there.</summary>
     public StoredZipWriter(Stream stream)
@@ -47,20 +47,20 @@ internal sealed class StoredZipWriter
     internal StoredZipWriter(Stream stream, long zip64OffsetLimit, int zip64CountLimit)
     {
         ArgumentNullException.ThrowIfNull(stream);
-        _stream = stream;
-        _zip64OffsetLimit = zip64OffsetLimit;
-        _zip64CountLimit = zip64CountLimit;
+        this.stream = stream;
+        this.zip64OffsetLimit = zip64OffsetLimit;
+        this.zip64CountLimit = zip64CountLimit;
     }
 
     /// <summary>Adds an entry named <paramref name="name"/> (ASCII, '/'-separated) holding <paramref name="data"/>.</summary>
     public void Add(string name, ReadOnlySpan<byte> data)
     {
-        if (_finished)
+        if (finished)
         {
             throw new InvalidOperationException("The archive is already finished.");
         }
 
-        if (!_names.Add(name))
+        if (!names.Add(name))
         {
             throw new InvalidOperationException($"The archive already has an entry '{name}'.");
         }
@@ -77,7 +77,7 @@ internal sealed class StoredZipWriter
         }
 
         uint crc = System.IO.Hashing.Crc32.HashToUInt32(data);
-        long offset = _position;
+        long offset = position;
         long unpadded = offset + LocalHeaderSize + nameBytes.Length + 4;
         int padding = (int)((Alignment - (unpadded % Alignment)) % Alignment);
 
@@ -102,22 +102,22 @@ internal sealed class StoredZipWriter
 
         Write(header);
         Write(data);
-        _entries.Add((nameBytes, crc, (uint)data.Length, offset));
+        entries.Add((nameBytes, crc, (uint)data.Length, offset));
     }
 
     /// <summary>Writes the central directory and the end records. The stream is not flushed or closed.</summary>
     public void Finish()
     {
-        if (_finished)
+        if (finished)
         {
             throw new InvalidOperationException("The archive is already finished.");
         }
 
-        _finished = true;
-        long centralStart = _position;
-        foreach (var (name, crc, size, offset) in _entries)
+        finished = true;
+        long centralStart = position;
+        foreach (var (name, crc, size, offset) in entries)
         {
-            bool zip64 = offset >= _zip64OffsetLimit;
+            bool zip64 = offset >= this.zip64OffsetLimit;
             int extraLength = zip64 ? 12 : 0;
             var header = new byte[46 + name.Length + extraLength];
             Span<byte> h = header;
@@ -151,14 +151,14 @@ internal sealed class StoredZipWriter
             Write(header);
         }
 
-        long centralSize = _position - centralStart;
-        int count = _entries.Count;
-        bool countOverflows = count >= _zip64CountLimit;
-        bool startOverflows = centralStart >= _zip64OffsetLimit;
-        bool sizeOverflows = centralSize >= _zip64OffsetLimit;
+        long centralSize = position - centralStart;
+        int count = entries.Count;
+        bool countOverflows = count >= this.zip64CountLimit;
+        bool startOverflows = centralStart >= this.zip64OffsetLimit;
+        bool sizeOverflows = centralSize >= this.zip64OffsetLimit;
         if (countOverflows || startOverflows || sizeOverflows)
         {
-            long zip64EndStart = _position;
+            long zip64EndStart = position;
             var record = new byte[56 + 20];
             Span<byte> r = record;
             BinaryPrimitives.WriteUInt32LittleEndian(r, Zip64EndOfCentralDirectorySignature);
@@ -195,7 +195,7 @@ internal sealed class StoredZipWriter
 
     private void Write(ReadOnlySpan<byte> bytes)
     {
-        _stream.Write(bytes);
-        _position += bytes.Length;
+        this.stream.Write(bytes);
+        position += bytes.Length;
     }
 }

@@ -44,7 +44,7 @@ public sealed class TensorData
 
         DType = dtype;
         Shape = (long[])shape.Clone();
-        _data = data;
+        this.data = data;
         ElementCount = count;
     }
 
@@ -56,11 +56,11 @@ public sealed class TensorData
         DType = dtype;
         Shape = (long[])shape.Clone();
         ElementCount = CountElements(shape);
-        _segment = segment;
+        this.segment = segment;
     }
 
-    private byte[]? _data;
-    private readonly FileSegment? _segment;
+    private byte[]? data;
+    private readonly FileSegment? segment;
 
     /// <summary>The size of every dimension; empty for a scalar.</summary>
     public long[] Shape { get; }
@@ -77,14 +77,14 @@ public sealed class TensorData
     {
         get
         {
-            if (_data is { } data)
+            if (this.data is { } data)
             {
                 return data;
             }
 
-            var read = new byte[_segment!.Length];
-            _segment.ReadInto(read);
-            return Interlocked.CompareExchange(ref _data, read, null) ?? read;
+            var read = new byte[this.segment!.Length];
+            this.segment.ReadInto(read);
+            return Interlocked.CompareExchange(ref this.data, read, null) ?? read;
         }
     }
 
@@ -103,13 +103,13 @@ public sealed class TensorData
             throw new ArgumentException($"A {this} tensor has {size} bytes; the destination has {destination.Length}.", nameof(destination));
         }
 
-        if (_data is { } data)
+        if (this.data is { } data)
         {
             data.CopyTo(destination);
         }
         else
         {
-            _segment!.ReadInto(destination);
+            this.segment!.ReadInto(destination);
         }
     }
 

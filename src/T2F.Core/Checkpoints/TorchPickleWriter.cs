@@ -30,14 +30,14 @@ internal sealed class TorchPickleWriter
 
     private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 
-    private readonly MemoryStream _out = new();
-    private readonly Dictionary<string, int> _globalMemo = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, int> _stringMemo = new(StringComparer.Ordinal);
-    private readonly Dictionary<TensorData, int> _tensorMemo = new(ReferenceEqualityComparer.Instance);
-    private readonly HashSet<object> _open = new(ReferenceEqualityComparer.Instance);
-    private readonly List<TensorData> _storages = new();
-    private int _nextMemo;
-    private int _depth;
+    private readonly MemoryStream pickle = new();
+    private readonly Dictionary<string, int> globalMemo = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, int> stringMemo = new(StringComparer.Ordinal);
+    private readonly Dictionary<TensorData, int> tensorMemo = new(ReferenceEqualityComparer.Instance);
+    private readonly HashSet<object> open = new(ReferenceEqualityComparer.Instance);
+    private readonly List<TensorData> storages = new();
+    private int nextMemo;
+    private int depth;
 
     private TorchPickleWriter()
     {
@@ -55,7 +55,7 @@ internal sealed class TorchPickleWriter
         writer.Raw(0x80, 2); // PROTO 2
         writer.WriteValue(root, "root");
         writer.Raw((byte)'.'); // STOP
-        return (writer._out.ToArray(), writer._storages);
+        return (writer.pickle.ToArray(), writer.storages);
     }
 
     /// <summary>
@@ -235,7 +235,7 @@ internal sealed class TorchPickleWriter
 
     private void WriteString(string value, string path)
     {
-        if (_stringMemo.TryGetValue(value, out int index))
+        if (stringMemo.TryGetValue(value, out int index))
         {
             Get(index);
             return;
@@ -256,13 +256,13 @@ internal sealed class TorchPickleWriter
         BinaryPrimitives.WriteUInt32LittleEndian(b.Slice(1), (uint)utf8.Length);
         Raw(b);
         Raw(utf8);
-        _stringMemo.Add(value, Put());
+        stringMemo.Add(value, Put());
     }
 
     private void WriteGlobal(string module, string name)
     {
         string key = module + "\n" + name + "\n";
-        if (_globalMemo.TryGetValue(key, out int index))
+        if (globalMemo.TryGetValue(key, out int index))
         {
             Get(index);
             return;
@@ -270,20 +270,20 @@ internal sealed class TorchPickleWriter
 
         Raw((byte)'c'); // GLOBAL
         Raw(Encoding.ASCII.GetBytes(key));
-        _globalMemo.Add(key, Put());
+        globalMemo.Add(key, Put());
     }
 
     private void WriteTensor(TensorData tensor)
     {
         // The same TensorData twice is the same tensor twice, as Python's pickler memoizes it.
-        if (_tensorMemo.TryGetValue(tensor, out int index))
+        if (tensorMemo.TryGetValue(tensor, out int index))
         {
             Get(index);
             return;
         }
 
-        string key = _storages.Count.ToString(CultureInfo.InvariantCulture);
-        _storages.Add(tensor);
+        string key = storages.Count.ToString(CultureInfo.InvariantCulture);
+        storages.Add(tensor);
 
         WriteGlobal("torch._utils", "_rebuild_tensor_v2");
         Raw((byte)'('); // MARK: the arguments
@@ -304,7 +304,7 @@ internal sealed class TorchPickleWriter
         Raw((byte)'R'); // REDUCE
         Raw((byte)'t'); // TUPLE
         Raw((byte)'R'); // REDUCE
-        _tensorMemo.Add(tensor, Put());
+        tensorMemo.Add(tensor, Put());
     }
 
     private void WriteIntTuple(IReadOnlyList<long> values)
@@ -577,12 +577,12 @@ internal sealed class TorchPickleWriter
 
     private void Enter(object container, string path)
     {
-        if (!_open.Add(container))
+        if (!open.Add(container))
         {
             throw Unsupported(path, "the value contains itself (a reference cycle), which a checkpoint cannot hold");
         }
 
-        if (++_depth > MaxDepth)
+        if (++this.depth > MaxDepth)
         {
             throw Unsupported(path, $"containers are nested more than {MaxDepth} deep");
         }
@@ -590,14 +590,14 @@ internal sealed class TorchPickleWriter
 
     private void Leave(object container)
     {
-        _open.Remove(container);
-        _depth--;
+        open.Remove(container);
+        this.depth--;
     }
 
     /// <summary>Memoizes the top of the stack (BINPUT or LONG_BINPUT) and returns its memo index.</summary>
     private int Put()
     {
-        int index = _nextMemo++;
+        int index = nextMemo++;
         if (index < 256)
         {
             Raw((byte)'q', (byte)index);
@@ -629,7 +629,7 @@ internal sealed class TorchPickleWriter
         }
     }
 
-    private void Raw(params ReadOnlySpan<byte> bytes) => _out.Write(bytes);
+    private void Raw(params ReadOnlySpan<byte> bytes) => pickle.Write(bytes);
 
     private static string KeyText(object? key) => key switch
     {

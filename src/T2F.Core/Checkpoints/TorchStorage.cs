@@ -7,11 +7,11 @@ namespace T2F.Core.Checkpoints;
 /// </summary>
 internal sealed class TorchStorage
 {
-    private readonly Func<byte[]>? _loader;
-    private readonly TorchStorage? _root;
-    private readonly long _viewElementOffset;
-    private byte[]? _data;
-    private bool _handedOut;
+    private readonly Func<byte[]>? loader;
+    private readonly TorchStorage? root;
+    private readonly long viewElementOffset;
+    private byte[]? data;
+    private bool handedOut;
 
     /// <summary>A root storage whose bytes come from <paramref name="loader"/> (null: set later with <see cref="SetData"/>).</summary>
     public TorchStorage(TensorDataType dtype, string key, long numel, string sourceName, string description, Func<byte[]>? loader)
@@ -21,19 +21,19 @@ internal sealed class TorchStorage
         Key = key;
         Numel = numel;
         Description = description;
-        _loader = loader;
+        this.loader = loader;
     }
 
     /// <summary>A view of <paramref name="root"/>: <paramref name="numel"/> elements from <paramref name="elementOffset"/>.</summary>
     public TorchStorage(TorchStorage root, string key, long elementOffset, long numel, string description)
     {
         SourceName = root.SourceName;
-        _root = root;
+        this.root = root;
         DType = root.DType;
         Key = key;
         Numel = numel;
         Description = description;
-        _viewElementOffset = elementOffset;
+        viewElementOffset = elementOffset;
     }
 
     public TensorDataType DType { get; }
@@ -50,9 +50,9 @@ internal sealed class TorchStorage
     public string Description { get; }
 
     /// <summary>Whether the bytes are available (a legacy-format storage has none until the file's tail is read).</summary>
-    public bool IsAvailable => _root?.IsAvailable ?? (_data is not null || _loader is not null);
+    public bool IsAvailable => this.root?.IsAvailable ?? (this.data is not null || this.loader is not null);
 
-    public void SetData(byte[] data) => _data = data;
+    public void SetData(byte[] data) => this.data = data;
 
     /// <summary>
     /// The storage's bytes (exactly <see cref="Numel"/> × element size) as a segment of a (possibly larger) array.
@@ -60,38 +60,38 @@ internal sealed class TorchStorage
     public ArraySegment<byte> GetBytes()
     {
         int es = DType.ElementSize();
-        if (_root is not null)
+        if (this.root is not null)
         {
-            ArraySegment<byte> rootBytes = _root.GetBytes();
-            long start = _viewElementOffset * es;
+            ArraySegment<byte> rootBytes = this.root.GetBytes();
+            long start = viewElementOffset * es;
             long length = Numel * es;
-            if (_viewElementOffset < 0 || Numel < 0 || start + length > rootBytes.Count)
+            if (viewElementOffset < 0 || Numel < 0 || start + length > rootBytes.Count)
             {
                 throw new CheckpointFormatException(
-                    $"{SourceName}: storage view {Description} covers elements {_viewElementOffset}..{_viewElementOffset + Numel} of a storage of {rootBytes.Count / es} elements: the checkpoint is corrupt.");
+                    $"{SourceName}: storage view {Description} covers elements {viewElementOffset}..{viewElementOffset + Numel} of a storage of {rootBytes.Count / es} elements: the checkpoint is corrupt.");
             }
 
             return rootBytes.Slice((int)start, (int)length);
         }
 
-        if (_data is null)
+        if (this.data is null)
         {
-            if (_loader is null)
+            if (this.loader is null)
             {
                 throw new CheckpointFormatException($"{SourceName}: storage {Description} has no data: the checkpoint is corrupt.");
             }
 
-            _data = _loader();
+            this.data = this.loader();
         }
 
         long needed = Numel * es;
-        if (_data.LongLength < needed)
+        if (this.data.LongLength < needed)
         {
             throw new CheckpointFormatException(
-                $"{SourceName}: storage {Description} holds {_data.LongLength} bytes, but the checkpoint's pickle declares {Numel} {DType.ToTorchName()} elements ({needed} bytes): the file is truncated or corrupt: re-download or re-copy it.");
+                $"{SourceName}: storage {Description} holds {this.data.LongLength} bytes, but the checkpoint's pickle declares {Numel} {DType.ToTorchName()} elements ({needed} bytes): the file is truncated or corrupt: re-download or re-copy it.");
         }
 
-        return new ArraySegment<byte>(_data, 0, (int)needed);
+        return new ArraySegment<byte>(this.data, 0, (int)needed);
     }
 
     /// <summary>
@@ -101,12 +101,12 @@ internal sealed class TorchStorage
     /// </summary>
     public byte[]? TryTakeWholeArray()
     {
-        if (_root is not null || _handedOut || _data is null || _data.LongLength != Numel * DType.ElementSize())
+        if (this.root is not null || handedOut || this.data is null || this.data.LongLength != Numel * DType.ElementSize())
         {
             return null;
         }
 
-        _handedOut = true;
-        return _data;
+        handedOut = true;
+        return this.data;
     }
 }

@@ -15,16 +15,16 @@ internal sealed class Unpickler
 {
     private const int HighestProtocol = 5;
 
-    private readonly Stream _stream;
-    private readonly string _sourceName;
-    private readonly string _pickleName;
-    private readonly Func<object, object?>? _persistentLoad;
-    private readonly List<object?> _stack = new();
-    private readonly Stack<int> _marks = new();
-    private readonly Dictionary<long, object?> _memo = new();
-    private long _start;
-    private long _opcodeOffset;
-    private byte _opcode;
+    private readonly Stream stream;
+    private readonly string sourceName;
+    private readonly string pickleName;
+    private readonly Func<object, object?>? persistentLoad;
+    private readonly List<object?> stack = new();
+    private readonly Stack<int> marks = new();
+    private readonly Dictionary<long, object?> memo = new();
+    private long start;
+    private long opcodeOffset;
+    private byte opcode;
 
     /// <param name="stream">A seekable stream positioned at the pickle; left just after its STOP.</param>
     /// <param name="sourceName">The file name, for messages.</param>
@@ -32,10 +32,10 @@ internal sealed class Unpickler
     /// <param name="persistentLoad">Resolves persistent ids (PyTorch storages); null: persistent ids are an error.</param>
     public Unpickler(Stream stream, string sourceName, string pickleName, Func<object, object?>? persistentLoad)
     {
-        _stream = stream;
-        _sourceName = sourceName;
-        _pickleName = pickleName;
-        _persistentLoad = persistentLoad;
+        this.stream = stream;
+        this.sourceName = sourceName;
+        this.pickleName = pickleName;
+        this.persistentLoad = persistentLoad;
     }
 
     /// <summary>The sentinel a tensor rebuild returns while <see cref="DeferTensors"/> is set and its storage has no bytes yet.</summary>
@@ -47,10 +47,10 @@ internal sealed class Unpickler
     /// <summary>Runs the pickle to its STOP and returns the object it built.</summary>
     public object? Load()
     {
-        _start = _stream.Position;
-        _stack.Clear();
-        _marks.Clear();
-        _memo.Clear();
+        start = this.stream.Position;
+        stack.Clear();
+        marks.Clear();
+        memo.Clear();
         try
         {
             return Run();
@@ -75,15 +75,15 @@ internal sealed class Unpickler
     {
         while (true)
         {
-            _opcodeOffset = _stream.Position;
-            int b = _stream.ReadByte();
+            opcodeOffset = this.stream.Position;
+            int b = this.stream.ReadByte();
             if (b < 0)
             {
                 throw Truncated(null);
             }
 
-            _opcode = (byte)b;
-            switch (_opcode)
+            opcode = (byte)b;
+            switch (opcode)
             {
                 case 0x80: // PROTO
                     {
@@ -102,10 +102,10 @@ internal sealed class Unpickler
                 case (byte)'.': // STOP
                     return Pop();
                 case (byte)'(': // MARK
-                    _marks.Push(_stack.Count);
+                    marks.Push(stack.Count);
                     break;
                 case (byte)'0': // POP (of the top item, or of an empty MARK)
-                    if (_marks.Count > 0 && _stack.Count == _marks.Peek())
+                    if (marks.Count > 0 && stack.Count == marks.Peek())
                     {
                         PopMark();
                     }
@@ -363,16 +363,16 @@ internal sealed class Unpickler
 
                 // ----- memo
                 case (byte)'q': // BINPUT
-                    _memo[ReadByte()] = Peek();
+                    memo[ReadByte()] = Peek();
                     break;
                 case (byte)'r': // LONG_BINPUT
-                    _memo[BinaryPrimitives.ReadUInt32LittleEndian(ReadBytes(4))] = Peek();
+                    memo[BinaryPrimitives.ReadUInt32LittleEndian(ReadBytes(4))] = Peek();
                     break;
                 case (byte)'p': // PUT
-                    _memo[ParseMemoIndex(ReadLine())] = Peek();
+                    memo[ParseMemoIndex(ReadLine())] = Peek();
                     break;
                 case 0x94: // MEMOIZE
-                    _memo[_memo.Count] = Peek();
+                    memo[memo.Count] = Peek();
                     break;
                 case (byte)'h': // BINGET
                     Push(GetMemo(ReadByte()));
@@ -471,7 +471,7 @@ internal sealed class Unpickler
                 case 0x97 or 0x98: // NEXT_BUFFER, READONLY_BUFFER
                     throw Corrupt("it uses out-of-band buffers (pickle protocol 5 NEXT_BUFFER), which torch.save never writes");
                 default:
-                    throw Corrupt($"unknown pickle opcode 0x{_opcode:x2}");
+                    throw Corrupt($"unknown pickle opcode 0x{opcode:x2}");
             }
         }
     }
@@ -623,12 +623,12 @@ internal sealed class Unpickler
             return DeferredTensor;
         }
 
-        return TensorGather.Build(storage, offset, size, stride, _sourceName);
+        return TensorGather.Build(storage, offset, size, stride, this.sourceName);
     }
 
     private object? PersistentLoad(object? pid)
     {
-        if (_persistentLoad is null)
+        if (this.persistentLoad is null)
         {
             throw Corrupt("it has a persistent id, which this pickle must not contain");
         }
@@ -638,7 +638,7 @@ internal sealed class Unpickler
             throw Corrupt("persistent id None");
         }
 
-        return _persistentLoad(pid);
+        return this.persistentLoad(pid);
     }
 
     private void Build(object? target, object? state)
@@ -803,48 +803,48 @@ internal sealed class Unpickler
 
     // ------------------------------------------------------------------ stack and memo
 
-    private void Push(object? value) => _stack.Add(value);
+    private void Push(object? value) => stack.Add(value);
 
     private object? Pop()
     {
-        int floor = _marks.Count > 0 ? _marks.Peek() : 0;
-        if (_stack.Count <= floor)
+        int floor = marks.Count > 0 ? marks.Peek() : 0;
+        if (stack.Count <= floor)
         {
             throw Corrupt("the stack is empty (pops past a MARK or the bottom)");
         }
 
-        object? value = _stack[^1];
-        _stack.RemoveAt(_stack.Count - 1);
+        object? value = stack[^1];
+        stack.RemoveAt(stack.Count - 1);
         return value;
     }
 
     private object? Peek()
     {
-        int floor = _marks.Count > 0 ? _marks.Peek() : 0;
-        if (_stack.Count <= floor)
+        int floor = marks.Count > 0 ? marks.Peek() : 0;
+        if (stack.Count <= floor)
         {
             throw Corrupt("the stack is empty (reads past a MARK or the bottom)");
         }
 
-        return _stack[^1];
+        return stack[^1];
     }
 
     private List<object?> PopMark()
     {
-        if (_marks.Count == 0)
+        if (marks.Count == 0)
         {
             throw Corrupt("it pops to a MARK that was never pushed");
         }
 
-        int mark = _marks.Pop();
-        List<object?> items = _stack.GetRange(mark, _stack.Count - mark);
-        _stack.RemoveRange(mark, _stack.Count - mark);
+        int mark = marks.Pop();
+        List<object?> items = stack.GetRange(mark, stack.Count - mark);
+        stack.RemoveRange(mark, stack.Count - mark);
         return items;
     }
 
     private object? GetMemo(long index)
     {
-        if (!_memo.TryGetValue(index, out object? value))
+        if (!memo.TryGetValue(index, out object? value))
         {
             throw Corrupt($"it reads memo entry {index}, which was never stored");
         }
@@ -856,7 +856,7 @@ internal sealed class Unpickler
 
     private int ReadByte()
     {
-        int b = _stream.ReadByte();
+        int b = this.stream.ReadByte();
         if (b < 0)
         {
             throw Truncated(null);
@@ -872,7 +872,7 @@ internal sealed class Unpickler
             throw Corrupt($"a negative length {count}");
         }
 
-        long remaining = _stream.Length - _stream.Position;
+        long remaining = this.stream.Length - this.stream.Position;
         if (count > remaining)
         {
             throw Truncated(null, $"it needs {count} more bytes but only {remaining} remain");
@@ -884,7 +884,7 @@ internal sealed class Unpickler
         }
 
         var buffer = new byte[count];
-        _stream.ReadExactly(buffer);
+        this.stream.ReadExactly(buffer);
         return buffer;
     }
 
@@ -1093,12 +1093,12 @@ internal sealed class Unpickler
     // ------------------------------------------------------------------ errors
 
     private CheckpointFormatException Corrupt(string what, Exception? inner = null) => new(
-        $"{_sourceName}: the pickle {_pickleName} cannot be read: at byte {_opcodeOffset - _start} (opcode 0x{_opcode:x2}) {what}. " +
+        $"{this.sourceName}: the pickle {this.pickleName} cannot be read: at byte {opcodeOffset - start} (opcode 0x{opcode:x2}) {what}. " +
         "The file is corrupt or was not written by torch.save; re-save it with torch.save(obj, path) from a recent PyTorch, or re-download or re-copy it.",
         inner);
 
     private CheckpointFormatException Truncated(Exception? inner, string? detail = null) => new(
-        $"{_sourceName}: the pickle {_pickleName} ends early at byte {_stream.Position - _start}" +
+        $"{this.sourceName}: the pickle {this.pickleName} ends early at byte {this.stream.Position - start}" +
         (detail is null ? string.Empty : $" ({detail})") +
         ": the file is truncated: re-download or re-copy it.",
         inner);

@@ -68,15 +68,15 @@ internal static unsafe class LibTorchContext
                 return null;
             }
 
-            const string Key = "TORCH_VERSION=";
-            int at = config.IndexOf(Key, StringComparison.Ordinal);
+            const string key = "TORCH_VERSION=";
+            int at = config.IndexOf(key, StringComparison.Ordinal);
             if (at < 0)
             {
                 return null;
             }
 
-            int end = config.IndexOfAny(new[] { ',', ' ', '\n' }, at + Key.Length);
-            return config[(at + Key.Length)..(end < 0 ? config.Length : end)];
+            int end = config.IndexOfAny(new[] { ',', ' ', '\n' }, at + key.Length);
+            return config[(at + key.Length)..(end < 0 ? config.Length : end)];
         }
     }
 

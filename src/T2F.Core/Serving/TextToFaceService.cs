@@ -18,18 +18,18 @@ namespace T2F.Core.Serving;
 /// </summary>
 public sealed class TextToFaceService : IDisposable
 {
-    private readonly TextToFacePipeline _pipeline;
-    private readonly bool _ownsPipeline;
-    private readonly SemaphoreSlim _slots;
-    private readonly TextToFaceServiceOptions _options;
-    private readonly Channel<BatchedRequest>? _batchQueue;
-    private readonly Task? _batcher;
-    private int _admitted;
-    private long _completed;
-    private long _totalTicks;
-    private long _batches;
-    private long _batchedRequests;
-    private volatile bool _disposed;
+    private readonly TextToFacePipeline pipeline;
+    private readonly bool ownsPipeline;
+    private readonly SemaphoreSlim slots;
+    private readonly TextToFaceServiceOptions options;
+    private readonly Channel<BatchedRequest>? batchQueue;
+    private readonly Task? batcher;
+    private int admitted;
+    private long completed;
+    private long totalTicks;
+    private long batches;
+    private long batchedRequests;
+    private volatile bool disposed;
 
     /// <summary>Serves <paramref name="pipeline"/> with the given limits.</summary>
     /// <param name="pipeline">The pipeline (thread-safe for generation).</param>
@@ -38,28 +38,28 @@ public sealed class TextToFaceService : IDisposable
     public TextToFaceService(TextToFacePipeline pipeline, TextToFaceServiceOptions? options = null, bool ownsPipeline = false)
     {
         ArgumentNullException.ThrowIfNull(pipeline);
-        _options = options ?? new TextToFaceServiceOptions();
-        _options.Validate();
-        _pipeline = pipeline;
-        _ownsPipeline = ownsPipeline;
-        _slots = new SemaphoreSlim(_options.MaxConcurrency, _options.MaxConcurrency);
-        if (_options.MaxBatchFaces > 1)
+        this.options = options ?? new TextToFaceServiceOptions();
+        this.options.Validate();
+        this.pipeline = pipeline;
+        this.ownsPipeline = ownsPipeline;
+        slots = new SemaphoreSlim(this.options.MaxConcurrency, this.options.MaxConcurrency);
+        if (this.options.MaxBatchFaces > 1)
         {
             if (pipeline.Generator is not Generation.StyleGan2Model)
             {
                 throw new ArgumentException(TextToFacePipeline.BatchingNeedsStyleGan2(pipeline.Generator), nameof(options));
             }
 
-            _batchQueue = Channel.CreateUnbounded<BatchedRequest>(new UnboundedChannelOptions { SingleReader = true });
-            _batcher = Task.Run(BatchLoopAsync);
+            batchQueue = Channel.CreateUnbounded<BatchedRequest>(new UnboundedChannelOptions { SingleReader = true });
+            batcher = Task.Run(BatchLoopAsync);
         }
     }
 
     /// <summary>Counts of what the service has done (for logs and health pages).</summary>
-    public TextToFaceServiceStatistics Statistics => new(Interlocked.Read(ref _completed), Interlocked.Read(ref _batches), Interlocked.Read(ref _batchedRequests));
+    public TextToFaceServiceStatistics Statistics => new(Interlocked.Read(ref completed), Interlocked.Read(ref batches), Interlocked.Read(ref batchedRequests));
 
     /// <summary>Requests running or waiting now.</summary>
-    public int Pending => Volatile.Read(ref _admitted);
+    public int Pending => Volatile.Read(ref admitted);
 
     /// <summary>Generates faces for one description as soon as a slot is free.</summary>
     /// <param name="description">The face description.</param>
@@ -74,7 +74,7 @@ public sealed class TextToFaceService : IDisposable
         ArgumentNullException.ThrowIfNull(description);
         options ??= new GenerationOptions();
         CheckFaceCount(options.FacesPerDescription, nameof(options));
-        return _batchQueue is null
+        return batchQueue is null
             ? RunAsync(pipeline => pipeline.Generate(description, options), cancellationToken)
             : EnqueueAsync(description, options, cancellationToken);
     }
@@ -134,9 +134,9 @@ public sealed class TextToFaceService : IDisposable
 
     private void CheckFaceCount(int faces, string parameter)
     {
-        if (faces < 1 || faces > _options.MaxFacesPerRequest)
+        if (faces < 1 || faces > this.options.MaxFacesPerRequest)
         {
-            throw new ArgumentOutOfRangeException(parameter, faces, $"A request may ask for 1 to {_options.MaxFacesPerRequest} faces (an edit counts its original and edited faces).");
+            throw new ArgumentOutOfRangeException(parameter, faces, $"A request may ask for 1 to {this.options.MaxFacesPerRequest} faces (an edit counts its original and edited faces).");
         }
     }
 
@@ -147,13 +147,13 @@ public sealed class TextToFaceService : IDisposable
         Admit(cancellationToken);
         try
         {
-            await _slots.WaitAsync(cancellationToken).ConfigureAwait(false);
+            await slots.WaitAsync(cancellationToken).ConfigureAwait(false);
             try
             {
                 var clock = Stopwatch.StartNew();
-                var faces = await Task.Run(() => work(_pipeline), CancellationToken.None).ConfigureAwait(false);
-                Interlocked.Add(ref _totalTicks, clock.Elapsed.Ticks);
-                Interlocked.Increment(ref _completed);
+                var faces = await Task.Run(() => work(this.pipeline), CancellationToken.None).ConfigureAwait(false);
+                Interlocked.Add(ref totalTicks, clock.Elapsed.Ticks);
+                Interlocked.Increment(ref completed);
                 if (cancellationToken.IsCancellationRequested)
                 {
                     foreach (var face in faces)
@@ -168,24 +168,24 @@ public sealed class TextToFaceService : IDisposable
             }
             finally
             {
-                _slots.Release();
+                slots.Release();
             }
         }
         finally
         {
-            Interlocked.Decrement(ref _admitted);
+            Interlocked.Decrement(ref admitted);
         }
     }
 
     // Counts the request in, or refuses it at once when the running + waiting limit is reached.
     private void Admit(CancellationToken cancellationToken)
     {
-        ObjectDisposedException.ThrowIf(_disposed, this);
+        ObjectDisposedException.ThrowIf(disposed, this);
         cancellationToken.ThrowIfCancellationRequested();
-        if (Interlocked.Increment(ref _admitted) > _options.MaxConcurrency + _options.MaxQueueLength)
+        if (Interlocked.Increment(ref admitted) > this.options.MaxConcurrency + this.options.MaxQueueLength)
         {
-            Interlocked.Decrement(ref _admitted);
-            throw new ServiceBusyException($"The text-to-face service is busy ({_options.MaxConcurrency} running, {_options.MaxQueueLength} waiting); retry later.")
+            Interlocked.Decrement(ref admitted);
+            throw new ServiceBusyException($"The text-to-face service is busy ({this.options.MaxConcurrency} running, {this.options.MaxQueueLength} waiting); retry later.")
             {
                 RetryAfter = RetryAfterHint(),
             };
@@ -202,7 +202,7 @@ public sealed class TextToFaceService : IDisposable
         {
             var request = new BatchedRequest(description, options);
             using var registration = cancellationToken.Register(() => request.Completion.TrySetCanceled(cancellationToken));
-            if (!_batchQueue!.Writer.TryWrite(request))
+            if (!batchQueue!.Writer.TryWrite(request))
             {
                 throw new ObjectDisposedException(nameof(TextToFaceService));
             }
@@ -211,7 +211,7 @@ public sealed class TextToFaceService : IDisposable
         }
         finally
         {
-            Interlocked.Decrement(ref _admitted);
+            Interlocked.Decrement(ref admitted);
         }
     }
 
@@ -219,18 +219,18 @@ public sealed class TextToFaceService : IDisposable
     // requests up to MaxBatchFaces faces (waiting at most MaxBatchDelay for more) and renders them on the thread pool.
     private async Task BatchLoopAsync()
     {
-        var reader = _batchQueue!.Reader;
+        var reader = batchQueue!.Reader;
         while (await reader.WaitToReadAsync().ConfigureAwait(false))
         {
-            await _slots.WaitAsync().ConfigureAwait(false);
+            await slots.WaitAsync().ConfigureAwait(false);
             var batch = new List<BatchedRequest>();
             int faces = 0;
             var clock = Stopwatch.StartNew();
-            while (faces < _options.MaxBatchFaces)
+            while (faces < this.options.MaxBatchFaces)
             {
                 if (reader.TryPeek(out var next))
                 {
-                    if (next.Completion.Task.IsCompleted || (faces > 0 && faces + next.Faces > _options.MaxBatchFaces))
+                    if (next.Completion.Task.IsCompleted || (faces > 0 && faces + next.Faces > this.options.MaxBatchFaces))
                     {
                         if (!next.Completion.Task.IsCompleted)
                         {
@@ -247,7 +247,7 @@ public sealed class TextToFaceService : IDisposable
                     continue;
                 }
 
-                var left = _options.MaxBatchDelay - clock.Elapsed;
+                var left = this.options.MaxBatchDelay - clock.Elapsed;
                 if (batch.Count == 0 || left <= TimeSpan.Zero)
                 {
                     break;
@@ -269,7 +269,7 @@ public sealed class TextToFaceService : IDisposable
 
             if (batch.Count == 0)
             {
-                _slots.Release();
+                slots.Release();
                 continue;
             }
 
@@ -285,7 +285,7 @@ public sealed class TextToFaceService : IDisposable
             IReadOnlyList<IReadOnlyList<GeneratedFace>> results;
             try
             {
-                results = _pipeline.GenerateBatched(batch.Select(r => (r.Description, r.Options)).ToList(), _options.MaxBatchFaces);
+                results = this.pipeline.GenerateBatched(batch.Select(r => (r.Description, r.Options)).ToList(), this.options.MaxBatchFaces);
             }
             catch (Exception e)
             {
@@ -298,10 +298,10 @@ public sealed class TextToFaceService : IDisposable
             }
             finally
             {
-                Interlocked.Add(ref _totalTicks, clock.Elapsed.Ticks);
-                Interlocked.Add(ref _completed, batch.Count);
-                Interlocked.Increment(ref _batches);
-                Interlocked.Add(ref _batchedRequests, batch.Count);
+                Interlocked.Add(ref totalTicks, clock.Elapsed.Ticks);
+                Interlocked.Add(ref completed, batch.Count);
+                Interlocked.Increment(ref batches);
+                Interlocked.Add(ref batchedRequests, batch.Count);
             }
 
             for (int i = 0; i < batch.Count; i++)
@@ -317,7 +317,7 @@ public sealed class TextToFaceService : IDisposable
         }
         finally
         {
-            _slots.Release();
+            slots.Release();
         }
     }
 
@@ -335,36 +335,36 @@ public sealed class TextToFaceService : IDisposable
     // The queue ahead divided among the slots, times the mean generation time so far (at least one second).
     private TimeSpan RetryAfterHint()
     {
-        long done = Interlocked.Read(ref _completed);
-        double mean = done == 0 ? 1 : TimeSpan.FromTicks(Interlocked.Read(ref _totalTicks) / done).TotalSeconds;
-        double seconds = mean * (_options.MaxQueueLength + _options.MaxConcurrency) / _options.MaxConcurrency;
+        long done = Interlocked.Read(ref completed);
+        double mean = done == 0 ? 1 : TimeSpan.FromTicks(Interlocked.Read(ref totalTicks) / done).TotalSeconds;
+        double seconds = mean * (this.options.MaxQueueLength + this.options.MaxConcurrency) / this.options.MaxConcurrency;
         return TimeSpan.FromSeconds(Math.Clamp(Math.Ceiling(seconds), 1, 3600));
     }
 
     /// <summary>Stops accepting requests; disposes the pipeline when the service owns it. Call it when no request runs.</summary>
     public void Dispose()
     {
-        if (_disposed)
+        if (disposed)
         {
             return;
         }
 
-        _disposed = true;
-        if (_batchQueue is not null)
+        disposed = true;
+        if (batchQueue is not null)
         {
-            _batchQueue.Writer.TryComplete();
-            while (_batchQueue.Reader.TryRead(out var request))
+            batchQueue.Writer.TryComplete();
+            while (batchQueue.Reader.TryRead(out var request))
             {
                 request.Completion.TrySetException(new ObjectDisposedException(nameof(TextToFaceService), "The text-to-face service was disposed before this request ran."));
             }
 
-            _batcher!.Wait(TimeSpan.FromSeconds(5));
+            batcher!.Wait(TimeSpan.FromSeconds(5));
         }
 
-        _slots.Dispose();
-        if (_ownsPipeline)
+        slots.Dispose();
+        if (this.ownsPipeline)
         {
-            _pipeline.Dispose();
+            this.pipeline.Dispose();
         }
     }
 }

@@ -13,7 +13,11 @@ public sealed class BertEmbeddings : nn.Module<Tensor, Tensor, Tensor>
     private readonly Embedding word_embeddings;
     private readonly Embedding position_embeddings;
     private readonly Embedding token_type_embeddings;
+    // The field's name is the Hugging Face state-dict key ("...output.LayerNorm.weight"): TorchSharp also registers
+    // submodules under their field names, so a camelCase field would add a second, unmatched key.
+#pragma warning disable IDE1006
     private readonly LayerNorm LayerNorm;
+#pragma warning restore IDE1006
 
     /// <summary>Creates the embeddings (random initialisation, to be overwritten by a checkpoint).</summary>
     /// <param name="config">Sizes.</param>

@@ -8,7 +8,11 @@ namespace T2F.Core.Text;
 public sealed class BertSelfOutput : nn.Module<Tensor, Tensor, Tensor>
 {
     private readonly Linear dense;
+    // The field's name is the Hugging Face state-dict key ("...output.LayerNorm.weight"): TorchSharp also registers
+    // submodules under their field names, so a camelCase field would add a second, unmatched key.
+#pragma warning disable IDE1006
     private readonly LayerNorm LayerNorm;
+#pragma warning restore IDE1006
 
     /// <summary>Creates the layer.</summary>
     /// <param name="config">Sizes.</param>

@@ -13,9 +13,9 @@ namespace T2F.Core.Training;
 /// </summary>
 internal sealed class LossLog : IDisposable
 {
-    private readonly StreamWriter _writer;
+    private readonly StreamWriter writer;
 
-    private LossLog(StreamWriter writer) => _writer = writer;
+    private LossLog(StreamWriter writer) => this.writer = writer;
 
     /// <summary>Opens <paramref name="path"/> for a run resuming at <paramref name="step"/> (0: a new run).</summary>
     public static LossLog Open(string path, IReadOnlyList<string> lossNames, long step)
@@ -63,11 +63,11 @@ internal sealed class LossLog : IDisposable
         }
 
         row.Append(',').Append(imagesPerSecond.ToString("F2", CultureInfo.InvariantCulture)).Append('\n');
-        _writer.Write(row.ToString());
-        _writer.Flush();
+        this.writer.Write(row.ToString());
+        this.writer.Flush();
     }
 
-    public void Dispose() => _writer.Dispose();
+    public void Dispose() => this.writer.Dispose();
 
     private static string Remap(string[] cells, string[] oldColumns, string[] newColumns)
         => string.Join(',', newColumns.Select(name => Array.IndexOf(oldColumns, name) is >= 0 and var i ? cells[i] : string.Empty));

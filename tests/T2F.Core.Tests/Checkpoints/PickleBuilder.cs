@@ -10,15 +10,15 @@ namespace T2F.Core.Tests.Checkpoints;
 /// </summary>
 internal sealed class PickleBuilder
 {
-    private readonly List<byte> _bytes = new();
+    private readonly List<byte> bytes = new();
 
-    public int Length => _bytes.Count;
+    public int Length => bytes.Count;
 
-    public byte[] ToArray() => _bytes.ToArray();
+    public byte[] ToArray() => bytes.ToArray();
 
     public PickleBuilder Raw(params byte[] bytes)
     {
-        _bytes.AddRange(bytes);
+        this.bytes.AddRange(bytes);
         return this;
     }
 

@@ -309,23 +309,23 @@ public sealed class PyTorchCheckpointWriterTests
         string path = folder.File("my model.v2.pt");
         PyTorchCheckpointWriter.SaveStateDict(path, stateDict);
 
-        const string Stem = "my_model.v2";
-        Assert.Equal(Stem, PyTorchCheckpointWriter.ArchiveNameFor(path));
+        const string stem = "my_model.v2";
+        Assert.Equal(stem, PyTorchCheckpointWriter.ArchiveNameFor(path));
         string[] dataKeys = Enumerable.Range(0, 12).Select(i => i.ToString(CultureInfo.InvariantCulture)).OrderBy(k => k, StringComparer.Ordinal).ToArray();
         string[] expected =
         [
-            Stem + "/data.pkl",
-            Stem + "/byteorder",
-            .. dataKeys.Select(k => Stem + "/data/" + k),
-            Stem + "/version",
+            stem + "/data.pkl",
+            stem + "/byteorder",
+            .. dataKeys.Select(k => stem + "/data/" + k),
+            stem + "/version",
         ];
 
         using ZipArchive zip = ZipFile.OpenRead(path);
         Assert.Equal(expected, zip.Entries.Select(e => e.FullName));
         Assert.All(zip.Entries, e => Assert.Equal(e.Length, e.CompressedLength)); // stored, not compressed
-        Assert.Equal("3\n", Encoding.ASCII.GetString(ReadEntry(zip, Stem + "/version")));
-        Assert.Equal("little", Encoding.ASCII.GetString(ReadEntry(zip, Stem + "/byteorder")));
-        Assert.Equal(CheckpointFiles.Floats(5), ReadEntry(zip, Stem + "/data/5"));
+        Assert.Equal("3\n", Encoding.ASCII.GetString(ReadEntry(zip, stem + "/version")));
+        Assert.Equal("little", Encoding.ASCII.GetString(ReadEntry(zip, stem + "/byteorder")));
+        Assert.Equal(CheckpointFiles.Floats(5), ReadEntry(zip, stem + "/data/5"));
     }
 
     [Theory]

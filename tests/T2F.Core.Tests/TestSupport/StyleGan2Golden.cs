@@ -15,7 +15,8 @@ public sealed class StyleGan2Golden
     public const string EnvironmentVariable = "T2F_STYLEGAN2_GOLDEN";
     public const string DefaultFolder = "../shared/golden/stylegan2-small";
 
-    // Tolerances the reference spec recommends (section 8).
+    // Float32 against the reference's float32 goldens: convolution summation order differs between libtorch builds,
+    // which moves images by ~1e-5; 1e-4 keeps a margin of ten while still catching any wrong weight or missing term.
     public const double ImageAtol = 1e-4, ImageRtol = 1e-4;
     public const double ScalarAtol = 1e-5, ScalarRtol = 1e-4;
 

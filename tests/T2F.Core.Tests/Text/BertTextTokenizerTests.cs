@@ -61,7 +61,7 @@ public sealed class BertTextTokenizerTests
     [Fact]
     public void ResultsDoNotDependOnTheCurrentCulture()
     {
-        const string Text = "IMAGE of a TITLE: İstanbul, DIYARBAKIR. Straight hair, I İ ı i";
+        const string text = "IMAGE of a TITLE: İstanbul, DIYARBAKIR. Straight hair, I İ ı i";
         var invariant = Run(CultureInfo.InvariantCulture);
         Assert.Equal(invariant, Run(new CultureInfo("tr-TR")));
         Assert.Equal(invariant, Run(new CultureInfo("az-Latn-AZ")));
@@ -74,7 +74,7 @@ public sealed class BertTextTokenizerTests
             {
                 CultureInfo.CurrentCulture = culture;
                 CultureInfo.CurrentUICulture = culture;
-                return Tokenizer.Encode(Text, 256).Ids;
+                return Tokenizer.Encode(text, 256).Ids;
             }
             finally
             {

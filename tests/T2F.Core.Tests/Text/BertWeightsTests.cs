@@ -11,16 +11,16 @@ public sealed class BertWeightsTests
     [Fact]
     public void OnnxMatMulWeightsAreNamedFromTheirBiasAndTransposed()
     {
-        const string Bias = "encoder.layer.0.attention.self.query.bias";
+        const string bias = "encoder.layer.0.attention.self.query.bias";
         byte[] bytes = Model(
             [
                 Node("MatMul", ["hidden", "927"], ["mm_out"]),
-                Node("Add", [Bias, "mm_out"], ["q"]),        // bias first: the order of Add's inputs does not matter
+                Node("Add", [bias, "mm_out"], ["q"]),        // bias first: the order of Add's inputs does not matter
                 Node("MatMul", ["q", "1234"], ["scores"]),   // no Add after it: keeps its number
             ],
             [
                 FloatTensor("927", [2, 3], [1, 2, 3, 4, 5, 6]),   // [in, out]
-                FloatTensor(Bias, [3], [0, 0, 0]),
+                FloatTensor(bias, [3], [0, 0, 0]),
                 FloatTensor("1234", [3, 1], [7, 8, 9]),
                 FloatTensor("embeddings.LayerNorm.weight", [2], [1, 1]),
                 Int64Tensor("embeddings.position_ids", [1, 4], [0, 1, 2, 3]),
@@ -30,7 +30,7 @@ public sealed class BertWeightsTests
         var weights = BertWeights.FromOnnx(OnnxModel.Read(bytes, "test.onnx"));
 
         Assert.Equal(
-            ["encoder.layer.0.attention.self.query.weight", Bias, "1234", "embeddings.LayerNorm.weight"],
+            ["encoder.layer.0.attention.self.query.weight", bias, "1234", "embeddings.LayerNorm.weight"],
             weights.Keys);
         var w = weights["encoder.layer.0.attention.self.query.weight"];
         Assert.Equal([3L, 2L], w.Shape);                      // [out, in]

@@ -64,13 +64,13 @@ public sealed class MiniLMEncoderTests
     public void TurkishCultureGivesTheSameEmbedding()
     {
         using var scope = NewDisposeScope();
-        const string Text = "IMAGE OF A WOMAN WITH STRAIGHT HAIR IN ISTANBUL";
-        var invariant = encoder.Encode([Text]);
+        const string text = "IMAGE OF A WOMAN WITH STRAIGHT HAIR IN ISTANBUL";
+        var invariant = encoder.Encode([text]);
         var before = CultureInfo.CurrentCulture;
         try
         {
             CultureInfo.CurrentCulture = new CultureInfo("tr-TR");
-            TensorAssert.Close(invariant, encoder.Encode([Text]), 0, 0, "tr-TR");
+            TensorAssert.Close(invariant, encoder.Encode([text]), 0, 0, "tr-TR");
         }
         finally
         {

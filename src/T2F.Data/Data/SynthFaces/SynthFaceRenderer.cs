@@ -378,10 +378,10 @@ public static class SynthFaceRenderer
         /// <summary>One side of the long hair, from the bottom up (-1 left) or from the top down (+1 right).</summary>
         private static void Side(SKPath path, int side, float spread, float bottom, bool wavy)
         {
-            const int Steps = 14;
-            for (int i = 0; i <= Steps; i++)
+            const int steps = 14;
+            for (int i = 0; i <= steps; i++)
             {
-                float t = side < 0 ? 1f - ((float)i / Steps) : (float)i / Steps;
+                float t = side < 0 ? 1f - ((float)i / steps) : (float)i / steps;
                 float y = Cy + 40f + ((bottom - (Cy + 40f)) * t);
                 float w = spread * (1f - (0.12f * t));
                 if (wavy)
@@ -894,10 +894,10 @@ public static class SynthFaceRenderer
 
             using var cap = new SKPath();
             // Outer contour over the head, from the right temple to the left one (wavy: scalloped).
-            const int Steps = 28;
-            for (int i = 0; i <= Steps; i++)
+            const int steps = 28;
+            for (int i = 0; i <= steps; i++)
             {
-                float t = MathF.PI * i / Steps; // 0 at the right, pi at the left
+                float t = MathF.PI * i / steps; // 0 at the right, pi at the left
                 float r = 1f + (wavy ? 0.045f * MathF.Sin(t * 11f) : 0f);
                 float x = Cx + (MathF.Cos(t) * outerW * r);
                 float y = (Cy - 4f) - (MathF.Sin(t) * ((Cy - 4f) - outerTop) * r);
@@ -978,14 +978,14 @@ public static class SynthFaceRenderer
             fringe.QuadTo(Cx, hairlineY - 22f, Cx + halfWidth - 3f, hairlineY - 12f);
             fringe.LineTo(Cx + halfWidth - 1f, Cy - 10f);
             // Lower edge: cut straight with small teeth, or scalloped for wavy hair; swept a little to one side.
-            const int Teeth = 9;
+            const int teeth = 9;
             float sweep = f.HairPart * 4f;
-            for (int i = Teeth; i >= 0; i--)
+            for (int i = teeth; i >= 0; i--)
             {
-                float x = Cx - halfWidth + 1f + ((2f * halfWidth - 2f) * i / Teeth);
-                float edge = bottom + (sweep * ((float)i / Teeth - 0.5f));
-                float y = i == Teeth || i == 0 ? Cy - 10f : edge;
-                if (wavy && i > 0 && i < Teeth)
+                float x = Cx - halfWidth + 1f + ((2f * halfWidth - 2f) * i / teeth);
+                float edge = bottom + (sweep * ((float)i / teeth - 0.5f));
+                float y = i == teeth || i == 0 ? Cy - 10f : edge;
+                if (wavy && i > 0 && i < teeth)
                 {
                     fringe.QuadTo(x + 6f, y + 6f, x, y);
                 }

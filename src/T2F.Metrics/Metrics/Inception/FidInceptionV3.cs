@@ -24,6 +24,9 @@ public sealed class FidInceptionV3 : Module<Tensor, Tensor>
     /// <summary>Input resolution.</summary>
     public const int InputSize = 299;
 
+    // RegisterComponents names each submodule after its field, so these fields carry pytorch-fid's state-dict keys
+    // (Conv2d_1a_3x3.conv.weight, Mixed_5b.branch1x1...) rather than the repository's camelCase.
+#pragma warning disable IDE1006
     private readonly BasicConv2d Conv2d_1a_3x3;
     private readonly BasicConv2d Conv2d_2a_3x3;
     private readonly BasicConv2d Conv2d_2b_3x3;
@@ -40,6 +43,7 @@ public sealed class FidInceptionV3 : Module<Tensor, Tensor>
     private readonly InceptionD Mixed_7a;
     private readonly FidInceptionE Mixed_7b;
     private readonly FidInceptionE Mixed_7c;
+#pragma warning restore IDE1006
     private readonly Linear fc;
 
     /// <summary>Creates the network with torchvision's default initialisation (load weights before use).</summary>

@@ -29,7 +29,8 @@ public sealed class FaceApiUnitTests
     [Fact]
     public void PadToSquarePutsTheRoundedHalfAfter()
     {
-        // diff 23: Math.round(11.5) = 12 after, 11 before (FACE-MODELS.md section 2).
+        // 40 - 17 = 23 columns of padding cannot split evenly: face-api (JavaScript) puts Math.round(23 / 2) = 12
+        // after the image and the other 11 before; the other split would shift every landmark by one pixel.
         using var scope = torch.NewDisposeScope();
         var tall = torch.ones(1, 3, 40, 17);
         var square = FaceApiPreprocessing.PadToSquare(tall);
