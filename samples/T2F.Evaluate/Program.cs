@@ -14,6 +14,7 @@ using T2F.Core.Metrics.Attributes;
 using T2F.Core.Training;
 using T2F.Core.Pipeline;
 using T2F.Models.SynthFaces;
+using T2F.Models.SynthFacesAttributes;
 using T2F.Models.FaceApi;
 using T2F.Samples.Data;
 using TorchSharp;
@@ -217,7 +218,7 @@ public static class Program
             : $"StyleGAN2 {Path.GetFileName(modelPath)} (unconditional: face i from seed {seed}+i, not from its description)";
         Directory.CreateDirectory(Path.Combine(outDir, "generated"));
         using var identity = FaceApiModels.LoadIdentityFeatureExtractor();
-        using var classifier = o.TryGetValue("classifier", out var classifierPath) ? AttributeClassifier.Load(classifierPath) : AttributeClassifier.LoadDefault();
+        using var classifier = o.TryGetValue("classifier", out var classifierPath) ? AttributeClassifier.Load(classifierPath) : SynthFacesAttributeModels.LoadClassifier();
         Console.WriteLine($"Evaluating {count} faces of {Path.GetFullPath(data)}{holdoutNote} at {size}x{size}; generator: {generatorName}");
 
         const int batch = 16;

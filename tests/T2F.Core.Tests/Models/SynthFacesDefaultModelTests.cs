@@ -116,7 +116,7 @@ public class SynthFacesDefaultModelTests : IClassFixture<SynthFacesDefaultModelT
     public void AnEditChangesTheStatedAttributeAndKeepsTheFace()
     {
         using var scope = NewDisposeScope();
-        using var classifier = T2F.Core.Metrics.Attributes.AttributeClassifier.LoadDefault();
+        using var classifier = T2F.Models.SynthFacesAttributes.SynthFacesAttributeModels.LoadClassifier();
         using var identity = T2F.Models.FaceApi.FaceApiModels.LoadIdentityFeatureExtractor();
         const int faces = 16;
         var pairs = pipeline.Edit("The woman has straight black hair.", "The woman has straight blond hair.", new GenerationOptions { Seed = 3, FacesPerDescription = faces, Truncation = 0.7f });

@@ -22,6 +22,7 @@ public class PackageGraphTests
         ["T2F.Models.SynthFaces"] = ["T2F.Core", "T2F.Models.MiniLM"],
         ["T2F.Models.FaceApi"] = ["T2F.Core", "T2F.Metrics"],
         ["T2F.Models.ResNet18"] = ["T2F.Core", "T2F.Metrics"],
+        ["T2F.Models.SynthFacesAttributes"] = ["T2F.Core", "T2F.Metrics"],
     };
 
     public static TheoryData<string> Packages => new(Allowed.Keys);

@@ -14,7 +14,7 @@ public class PublicApiTests
 {
     private static readonly string[] Tracked =
     [
-        "T2F.Core", "T2F.Data", "T2F.Metrics", "T2F.Training", "T2F.Orleans", "T2F.Models.MiniLM", "T2F.Models.FaceApi", "T2F.Models.ResNet18", "T2F.Models.SynthFaces",
+        "T2F.Core", "T2F.Data", "T2F.Metrics", "T2F.Training", "T2F.Orleans", "T2F.Models.MiniLM", "T2F.Models.FaceApi", "T2F.Models.ResNet18", "T2F.Models.SynthFaces", "T2F.Models.SynthFacesAttributes",
     ];
 
     public static TheoryData<string> Assemblies => new(Tracked);

@@ -22,7 +22,6 @@ public sealed class AttributeClassifier : nn.Module<Tensor, Tensor>
     /// <summary>Format tag stored in the safetensors metadata.</summary>
     public const string FormatTag = "t2f-attribute-classifier/1";
 
-    private const string ResourceName = "T2F.Core.Metrics.Attributes.synthfaces-attributes.safetensors";
 
     private static readonly int[] Widths = [16, 32, 64, 128];
 
@@ -142,25 +141,32 @@ public sealed class AttributeClassifier : nn.Module<Tensor, Tensor>
         return FromContent(SafeTensorsFile.Read(path), path);
     }
 
-    /// <summary>The classifier shipped with T2F.Core, trained on SynthFaces (see the README for its held-out accuracy).</summary>
-    public static AttributeClassifier LoadDefault()
+    /// <summary>Loads a classifier in the <see cref="Save"/> format from a stream (an embedded resource, a download).</summary>
+    /// <param name="stream">The safetensors bytes; read to the end, not disposed.</param>
+    /// <param name="sourceName">Names the source in error messages.</param>
+    /// <exception cref="CheckpointFormatException">The bytes are not an attribute-classifier file.</exception>
+    public static AttributeClassifier Load(Stream stream, string sourceName)
     {
-        using var stream = typeof(AttributeClassifier).Assembly.GetManifestResourceStream(ResourceName)
-            ?? throw new InvalidOperationException($"The embedded resource {ResourceName} is missing from {typeof(AttributeClassifier).Assembly.GetName().Name}.");
-        string temp = Path.Combine(Path.GetTempPath(), $"t2f-attributes-{Environment.ProcessId}-{Guid.NewGuid():N}.safetensors");
-        try
+        ArgumentNullException.ThrowIfNull(stream);
+        ArgumentException.ThrowIfNullOrEmpty(sourceName);
+
+        // A classifier is well under a megabyte; the bound keeps a wrong stream (a dataset, a device) from being
+        // read into memory whole.
+        const int maxBytes = 64 << 20;
+        using var buffer = new MemoryStream();
+        byte[] chunk = new byte[81920];
+        int read;
+        while ((read = stream.Read(chunk)) > 0)
         {
-            using (var file = File.Create(temp))
+            if (buffer.Length + read > maxBytes)
             {
-                stream.CopyTo(file);
+                throw new CheckpointFormatException($"{sourceName} is over {maxBytes >> 20} MB, too large for an attribute-classifier file; pass the classifier's own safetensors file.");
             }
 
-            return FromContent(SafeTensorsFile.Read(temp), "embedded " + ResourceName);
+            buffer.Write(chunk, 0, read);
         }
-        finally
-        {
-            File.Delete(temp);
-        }
+
+        return FromContent(SafeTensorsFile.Parse(buffer.GetBuffer().AsSpan(0, (int)buffer.Length), sourceName), sourceName);
     }
 
     /// <summary>Sets of attributes at or above a threshold, restricted to <paramref name="judged"/>.</summary>

@@ -50,9 +50,35 @@ public class AttributeClassifierTests
     }
 
     [Fact]
+    public void LoadsFromAStreamAndRejectsTruncatedBytesWithTheSourceName()
+    {
+        string path = Path.Combine(Path.GetTempPath(), $"t2f-attr-{Guid.NewGuid():N}.safetensors");
+        try
+        {
+            using var a = new AttributeClassifier(5);
+            a.Save(path);
+            byte[] bytes = File.ReadAllBytes(path);
+            var x = torch.rand(2, 3, 64, 64, generator: new torch.Generator(2)) * 2 - 1;
+
+            using (var b = AttributeClassifier.Load(new MemoryStream(bytes), "stream copy"))
+            {
+                Assert.True(a.Predict(x).allclose(b.Predict(x), rtol: 0, atol: 0));
+            }
+
+            var truncated = new MemoryStream(bytes, 0, bytes.Length / 2);
+            var e = Assert.ThrowsAny<IOException>(() => AttributeClassifier.Load(truncated, "half a classifier"));
+            Assert.Contains("half a classifier", e.Message);
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    [Fact]
     public void ShippedClassifierFindsAttributesOfFreshSynthFaces()
     {
-        using var classifier = AttributeClassifier.LoadDefault();
+        using var classifier = T2F.Models.SynthFacesAttributes.SynthFacesAttributeModels.LoadClassifier();
         Assert.Equal(SynthFaceSampler.RenderableAttributes, classifier.TrainedAttributes);
         var faces = Enumerable.Range(0, 200).Select(i => SynthFaceSampler.Sample(12345, i)).ToArray();
         var images = torch.stack(faces.Select(f => torch.tensor(SynthFaceRenderer.RenderRgb24(f, 64), [64, 64, 3]).permute(2, 0, 1).to(torch.float32) / 127.5 - 1).ToArray());
