@@ -1,32 +1,34 @@
 // A closed-loop load test of a running T2F.Web server, for the README's table:
 //   dotnet run --project benchmarks/T2F.LoadTest -c Release -- --url http://127.0.0.1:5000 --requests 2000 --concurrency 16 [--server-pid PID]
 // Request i asks GET /api/faces.png for one of 8 descriptions with seed i mod 64 (so identical requests recur).
+using System.CommandLine;
 using System.Globalization;
 using T2F.LoadTest;
+using T2F.Samples.Shared;
 
-string url = "http://127.0.0.1:5000";
-int requests = 2000, concurrency = 16;
-int? pid = null;
+// Options, defaults and bounds as README and docs/benchmarks/serving.md use them.
+var url = SampleOptions.Parsed("--url", "URL", "the T2F.Web server's absolute URL", "an absolute URL, e.g. http://127.0.0.1:5000", text => Uri.TryCreate(text, UriKind.Absolute, out var address) ? address : null);
+url.DefaultValueFactory = _ => new Uri("http://127.0.0.1:5000");
+var requests = SampleOptions.Int("--requests", "N", "requests in all", 2000, min: 1, max: 10_000_000);
+var concurrency = SampleOptions.Int("--concurrency", "C", "requests in flight at once", 16, min: 1, max: 4096);
+var serverPid = SampleOptions.OptionalInt("--server-pid", "PID", "the server's process id, to report its peak resident memory (Linux; default: not measured)", min: 1);
+var root = SampleCommandLine.CreateRoot("T2F.LoadTest", "A closed-loop load test of a running T2F.Web server: request i asks GET /api/faces.png for one of 8 descriptions with seed i mod 64; prints a markdown row (throughput, latency percentiles, statuses, server peak RSS). Exit code 1 when a request failed.",
+    url, requests, concurrency, serverPid);
+root.SetAction(r => RunAsync(r.GetValue(url)!, r.GetValue(requests), r.GetValue(concurrency), r.GetValue(serverPid)).GetAwaiter().GetResult());
 try
 {
-    for (int i = 0; i < args.Length; i++)
-    {
-        string value = i + 1 < args.Length ? args[i + 1] : throw new ArgumentException($"{args[i]} needs a value.");
-        switch (args[i++])
-        {
-            case "--url": url = value; break;
-            case "--requests": requests = Bounded(value, "--requests", 1, 10_000_000); break;
-            case "--concurrency": concurrency = Bounded(value, "--concurrency", 1, 4096); break;
-            case "--server-pid": pid = Bounded(value, "--server-pid", 1, int.MaxValue); break;
-            default: throw new ArgumentException($"unknown option {args[i - 1]}; use --url, --requests, --concurrency, --server-pid.");
-        }
-    }
+    // An ArgumentException (a URL HttpClient cannot use) is a usage error, as before System.CommandLine.
+    return SampleCommandLine.Invoke(root, args, e => e is ArgumentException);
+}
+catch (HttpRequestException e)
+{
+    // A failed connection exits 2 too, as before System.CommandLine.
+    Console.Error.WriteLine($"error: {e.Message}");
+    return 2;
+}
 
-    if (!Uri.TryCreate(url, UriKind.Absolute, out var address))
-    {
-        throw new ArgumentException($"--url '{url}' is not an absolute URL, e.g. http://127.0.0.1:5000.");
-    }
-
+static async Task<int> RunAsync(Uri address, int requests, int concurrency, int? pid)
+{
     string[] texts =
     [
         "The woman has blond hair and is smiling.", "The man has black hair and a beard.", "The young woman wears eyeglasses.",
@@ -39,13 +41,3 @@ try
     Console.WriteLine(result.ToMarkdown(peak is long b ? string.Create(CultureInfo.InvariantCulture, $"{b / 1048576.0:F0} MB") : "not measured (--server-pid)"));
     return result.Failures == 0 ? 0 : 1;
 }
-catch (Exception e) when (e is ArgumentException or HttpRequestException)
-{
-    Console.Error.WriteLine($"error: {e.Message}");
-    return 2;
-}
-
-static int Bounded(string text, string name, int min, int max)
-    => int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out int v) && v >= min && v <= max
-        ? v
-        : throw new ArgumentException($"{name} must be an integer in [{min}, {max}]; got '{text}'.");

@@ -1,3 +1,4 @@
+using System.CommandLine;
 using System.Globalization;
 using T2F.Core.Batch;
 using T2F.Orleans.Client;
@@ -13,27 +14,38 @@ namespace T2F.Samples.Batch;
 /// </summary>
 internal static class DemoClusterCommand
 {
-    public static Func<CancellationToken, Task<int>> Parse(Dictionary<string, string> o)
+    public static Command Create()
     {
-        CommandLineOptions.Allow(o, [.. JobArguments.Names, "silos", "redis", "model", "threads", "lease-seconds"]);
-        string output = Path.GetFullPath(CommandLineOptions.Required(o, "out"));
-        int silos = CommandLineOptions.Int(o, "silos", 3, 1);
-        if (silos > 16)
+        var job = new JobArguments();
+        var silos = SampleOptions.Int("--silos", "N", "silo processes on loopback", 3, min: 1, max: 16);
+        var redis = ClusterArguments.Redis(required: false, "HOST:PORT of a running redis-server to use (default: start one, nothing saved)");
+        var model = ModelArguments.Model();
+        var threads = ModelArguments.Threads("the cores / silos");
+        var leaseSeconds = SubmitCommand.LeaseSeconds();
+        var command = new Command("demo-cluster", "Starts redis-server (unless --redis), N silo processes on loopback and a client, for one job; stops everything it started. Writes the same bytes as local.");
+        job.AddTo(command);
+        foreach (var option in new Option[] { silos, redis, model, threads, leaseSeconds })
         {
-            throw new ArgumentException($"--silos {silos}: at most 16 silo processes on one machine.");
+            command.Options.Add(option);
         }
 
-        var spec = JobArguments.Parse(o);
-        string? model = ModelArguments.ModelFolder(o);
-        int threads = ModelArguments.Threads(o, Math.Max(1, Environment.ProcessorCount / silos));
-        string? redis = o.TryGetValue("redis", out var r) ? ClusterArguments.Parse(o).Redis : null;
-        if (redis is null && RedisServer.Find() is null)
+        command.SetAction(r => Program.Run(() =>
         {
-            throw new ArgumentException($"redis-server is not installed; {RedisServer.InstallCommand}, or pass --redis HOST:PORT of a running one.");
-        }
+            string output = Path.GetFullPath(job.Output(r));
+            int count = r.GetValue(silos);
+            var spec = job.Parse(r);
+            string? folder = ModelArguments.ModelFolder(r.GetValue(model));
+            int shardsAtOnce = r.GetValue(threads) ?? Math.Max(1, Environment.ProcessorCount / count);
+            string? endpoint = r.GetValue(redis);
+            if (endpoint is null && RedisServer.Find() is null)
+            {
+                throw new UsageException($"redis-server is not installed; {RedisServer.InstallCommand}, or pass --redis HOST:PORT of a running one.");
+            }
 
-        var options = SubmitCommand.JobOptions(o);
-        return stop => RunAsync(spec, output, silos, model, threads, redis, options, stop);
+            var options = SubmitCommand.JobOptions(r.GetValue(leaseSeconds));
+            return stop => RunAsync(spec, output, count, folder, shardsAtOnce, endpoint, options, stop);
+        }));
+        return command;
     }
 
     private static async Task<int> RunAsync(BatchJobSpec spec, string output, int count, string? model, int threads, string? redis, BatchClusterJobOptions options, CancellationToken stop)

@@ -1,6 +1,6 @@
+using System.CommandLine;
 using System.Globalization;
 using T2F.Core.Batch;
-using T2F.Samples.Shared;
 using TorchSharp;
 
 namespace T2F.Samples.Batch;
@@ -8,14 +8,24 @@ namespace T2F.Samples.Batch;
 /// <summary><c>local</c>: the whole job in this process, resumable shard by shard.</summary>
 internal static class LocalCommand
 {
-    public static Func<CancellationToken, Task<int>> Parse(Dictionary<string, string> o)
+    public static Command Create()
     {
-        CommandLineOptions.Allow(o, [.. JobArguments.Names, "model", "threads"]);
-        string output = CommandLineOptions.Required(o, "out");
-        var spec = JobArguments.Parse(o);
-        string? model = ModelArguments.ModelFolder(o);
-        int threads = ModelArguments.Threads(o, Environment.ProcessorCount);
-        return stop => Task.FromResult(Run(spec, output, model, threads, stop));
+        var job = new JobArguments();
+        var model = ModelArguments.Model();
+        var threads = ModelArguments.Threads("the cores");
+        var command = new Command("local", "Runs the whole job in this process; rerunning the same command continues where a stopped run ended.");
+        job.AddTo(command);
+        command.Options.Add(model);
+        command.Options.Add(threads);
+        command.SetAction(r => Program.Run(() =>
+        {
+            string output = job.Output(r);
+            var spec = job.Parse(r);
+            string? folder = ModelArguments.ModelFolder(r.GetValue(model));
+            int shardsAtOnce = r.GetValue(threads) ?? Environment.ProcessorCount;
+            return stop => Task.FromResult(Run(spec, output, folder, shardsAtOnce, stop));
+        }));
+        return command;
     }
 
     private static int Run(BatchJobSpec spec, string output, string? model, int threads, CancellationToken stop)

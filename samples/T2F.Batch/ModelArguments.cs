@@ -1,3 +1,4 @@
+using System.CommandLine;
 using T2F.Core.Pipeline;
 using T2F.Models.SynthFaces;
 using T2F.Samples.Shared;
@@ -7,23 +8,19 @@ namespace T2F.Samples.Batch;
 /// <summary>--model DIR (a bundle folder, default: the embedded default model) and --threads N.</summary>
 internal static class ModelArguments
 {
-    /// <summary>Loads the model --model names (checked by <see cref="ModelFolder"/> first).</summary>
+    /// <summary>Loads the model --model names (see <see cref="ModelFolder"/>).</summary>
     public static TextToFacePipeline Load(string? folder)
         => folder is null ? TextToFacePipeline.LoadDefault() : T2F.Models.MiniLM.MiniLM.LoadPipeline(folder);
 
-    /// <summary>The --model folder, null for the default model.</summary>
-    /// <exception cref="ArgumentException">The folder does not exist.</exception>
-    public static string? ModelFolder(Dictionary<string, string> o)
-    {
-        string? model = o.GetValueOrDefault("model");
-        if (model is null || model == "default")
-        {
-            return null;
-        }
+    /// <summary>--model DIR: a folder that exists, or <c>default</c>; checked while parsing, so a typo exits 2 before anything starts.</summary>
+    public static Option<string?> Model()
+        => SampleOptions.Parsed("--model", "DIR", "a model bundle folder; on a cluster, the same on every silo (default: the embedded default model)", "an existing model bundle folder (leave --model out for the default model)",
+            text => text == "default" || Directory.Exists(text) ? text : null);
 
-        return Directory.Exists(model) ? Path.GetFullPath(model) : throw new ArgumentException($"--model {model}: no such folder; give a model bundle folder or leave --model out for the default model.");
-    }
+    /// <summary>The --model folder as a full path, null for the default model.</summary>
+    public static string? ModelFolder(string? model) => model is null || model == "default" ? null : Path.GetFullPath(model);
 
-    /// <summary>--threads N, default <paramref name="fallback"/>.</summary>
-    public static int Threads(Dictionary<string, string> o, int fallback) => CommandLineOptions.Int(o, "threads", fallback, 1);
+    /// <summary>--threads N: shards generated at once, one libtorch thread each.</summary>
+    public static Option<int?> Threads(string defaultValue)
+        => SampleOptions.Threads($"shards generated at once, one libtorch thread each (default: {defaultValue}); the bytes do not depend on it");
 }

@@ -1,3 +1,4 @@
+using System.CommandLine;
 using System.Globalization;
 using System.Net;
 using Microsoft.Extensions.DependencyInjection;
@@ -16,21 +17,30 @@ internal static class SiloCommand
     /// <summary>The line a silo prints once it has joined the cluster with its model loaded.</summary>
     public const string ReadyLine = "T2F.Batch silo ready";
 
-    public static Func<CancellationToken, Task<int>> Parse(Dictionary<string, string> o)
+    public static Command Create()
     {
-        CommandLineOptions.Allow(o, "redis", "cluster", "model", "threads", "address", "silo-port", "gateway-port");
-        var cluster = ClusterArguments.Parse(o);
-        string? model = ModelArguments.ModelFolder(o);
-        int threads = ModelArguments.Threads(o, Environment.ProcessorCount);
-        int siloPort = CommandLineOptions.Int(o, "silo-port", 11111, 1);
-        int gatewayPort = CommandLineOptions.Int(o, "gateway-port", 30000, 1);
-        IPAddress? address = null;
-        if (o.TryGetValue("address", out var text) && !IPAddress.TryParse(text, out address))
+        var redis = ClusterArguments.Redis(required: true, "HOST:PORT of the cluster's redis-server (its membership table)");
+        var cluster = ClusterArguments.Cluster();
+        var model = ModelArguments.Model();
+        var threads = ModelArguments.Threads("the cores");
+        var address = SampleOptions.Parsed("--address", "IP", "this machine's IP address as the other silos reach it (default: this machine's first address)", "this machine's IP address as the other silos reach it",
+            text => IPAddress.TryParse(text, out var ip) ? ip : null);
+        var siloPort = SampleOptions.Int("--silo-port", "P", "port of silo-to-silo traffic", 11111, min: 1, max: 65535);
+        var gatewayPort = SampleOptions.Int("--gateway-port", "G", "port clients connect to", 30000, min: 1, max: 65535);
+        var command = new Command("silo", "Runs one silo of a cluster (Redis membership): loads the model, takes shards until Ctrl+C or SIGTERM.")
         {
-            throw new ArgumentException($"--address must be this machine's IP address as the other silos reach it; got '{text}'.");
-        }
-
-        return stop => RunAsync(cluster, model, threads, address, siloPort, gatewayPort, stop);
+            redis, cluster, model, threads, address, siloPort, gatewayPort,
+        };
+        command.SetAction(r => Program.Run(() =>
+        {
+            var target = new BatchClusterOptions { Redis = r.GetValue(redis)!, ClusterId = r.GetRequiredValue(cluster) };
+            string? folder = ModelArguments.ModelFolder(r.GetValue(model));
+            int shardsAtOnce = r.GetValue(threads) ?? Environment.ProcessorCount;
+            IPAddress? ip = r.GetValue(address);
+            int silo = r.GetValue(siloPort), gateway = r.GetValue(gatewayPort);
+            return stop => RunAsync(target, folder, shardsAtOnce, ip, silo, gateway, stop);
+        }));
+        return command;
     }
 
     private static async Task<int> RunAsync(BatchClusterOptions cluster, string? model, int threads, IPAddress? address, int siloPort, int gatewayPort, CancellationToken stop)

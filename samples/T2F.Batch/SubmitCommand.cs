@@ -1,3 +1,4 @@
+using System.CommandLine;
 using System.Globalization;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -11,19 +12,35 @@ namespace T2F.Samples.Batch;
 /// <summary><c>submit</c>: sends a job to a running cluster, shows its progress and waits until it is finished.</summary>
 internal static class SubmitCommand
 {
-    public static Func<CancellationToken, Task<int>> Parse(Dictionary<string, string> o)
+    public static Command Create()
     {
-        CommandLineOptions.Allow(o, [.. JobArguments.Names, "redis", "cluster", "lease-seconds"]);
-        string output = Path.GetFullPath(CommandLineOptions.Required(o, "out"));
-        var cluster = ClusterArguments.Parse(o);
-        var spec = JobArguments.Parse(o);
-        var options = JobOptions(o);
-        return stop => FollowAsync(cluster, spec, output, options, stop);
+        var job = new JobArguments();
+        var redis = ClusterArguments.Redis(required: true, "HOST:PORT of the cluster's redis-server (its membership table)");
+        var cluster = ClusterArguments.Cluster();
+        var leaseSeconds = LeaseSeconds();
+        var command = new Command("submit", "Sends the job to a running cluster, shows its progress and waits until it is finished.");
+        job.AddTo(command);
+        command.Options.Add(redis);
+        command.Options.Add(cluster);
+        command.Options.Add(leaseSeconds);
+        command.SetAction(r => Program.Run(() =>
+        {
+            string output = Path.GetFullPath(job.Output(r));
+            var target = new BatchClusterOptions { Redis = r.GetValue(redis)!, ClusterId = r.GetRequiredValue(cluster) };
+            var spec = job.Parse(r);
+            var options = JobOptions(r.GetValue(leaseSeconds));
+            return stop => FollowAsync(target, spec, output, options, stop);
+        }));
+        return command;
     }
 
-    /// <summary>--lease-seconds S (default 60): how long the shards of a silo that dies wait before another silo takes them.</summary>
-    public static BatchClusterJobOptions JobOptions(Dictionary<string, string> o)
-        => new() { LeaseTimeout = TimeSpan.FromSeconds(CommandLineOptions.Int(o, "lease-seconds", 60, 1)) };
+    /// <summary>--lease-seconds S: how long the shards of a silo that dies wait before another silo takes them.</summary>
+    public static Option<int> LeaseSeconds()
+        => SampleOptions.Int("--lease-seconds", "S", "seconds a stopped silo's shard waits before another silo takes it", 60, min: 1);
+
+    /// <summary>The job options of <c>--lease-seconds</c>.</summary>
+    public static BatchClusterJobOptions JobOptions(int leaseSeconds)
+        => new() { LeaseTimeout = TimeSpan.FromSeconds(leaseSeconds) };
 
     /// <summary>Connects a client to the cluster, runs the job to the end and prints its progress.</summary>
     public static async Task<int> FollowAsync(BatchClusterOptions cluster, BatchJobSpec spec, string output, BatchClusterJobOptions options, CancellationToken stop)

@@ -4,50 +4,53 @@
 //   dotnet run --project samples/T2F.Doctor -c Release [-- --route auto|native|channel-padded|onednn-disabled]
 //
 // Exit codes: 0 the library computes correctly here (on whatever route), 1 it cannot, 2 usage error.
+using System.CommandLine;
 using T2F.Core.Diagnostics;
 using T2F.Core.Ops;
 using T2F.Core.Ops.Convolution;
+using T2F.Samples.Shared;
 
 namespace T2F.Samples.Doctor;
 
 public static class Program
 {
-    private const string Usage = """
-        Usage: T2F.Doctor [--route auto|native|channel-padded|onednn-disabled] [--quiet]
-          --route   force a convolution route (default: auto, or T2F_CONV_ROUTE)
-          --quiet   print the summary only, not the self-check tables of every route
-        """;
+    public static int Main(string[] args) => SampleCommandLine.Invoke(CreateCommand(), args);
 
-    public static int Main(string[] args)
+    // Options as .ci/run and docs/correct-on-every-cpu.md use them.
+    private static RootCommand CreateCommand()
     {
-        bool quiet = false;
+        var route = SampleOptions.Parsed("--route", "ROUTE", "force a convolution route: auto, native, channel-padded or onednn-disabled (default: auto, or T2F_CONV_ROUTE)", "auto, native, channel-padded or onednn-disabled", IsRoute);
+        var quiet = new Option<bool>("--quiet") { Description = "print the summary only, not the self-check tables of every route" };
+        var root = SampleCommandLine.CreateRoot("T2F.Doctor", "Prints what T2F.Core runs on and whether it computes correctly here: versions, CPU, libtorch's oneDNN and NNPACK state, the convolution self-check of every route, the route the library takes, CUDA. Exit codes: 0 the library computes correctly here, 1 it cannot, 2 usage error.",
+            route, quiet);
+        root.SetAction(r =>
+        {
+            if (r.GetValue(route) is { } name)
+            {
+                OpSettings.ConvolutionRoute = OpSettings.ParseRoute(name);
+            }
+
+            return Run(r.GetValue(quiet));
+        });
+        return root;
+    }
+
+    // The names OpSettings.ParseRoute reads (case and spaces aside, channelpadded, onednndisabled).
+    private static string? IsRoute(string text)
+    {
         try
         {
-            for (int i = 0; i < args.Length; i++)
-            {
-                switch (args[i])
-                {
-                    case "--route" when i + 1 < args.Length:
-                        OpSettings.ConvolutionRoute = OpSettings.ParseRoute(args[++i]);
-                        break;
-                    case "--quiet":
-                        quiet = true;
-                        break;
-                    case "--help" or "-h":
-                        Console.WriteLine(Usage);
-                        return 0;
-                    default:
-                        throw new ArgumentException($"unknown or incomplete option '{args[i]}'.");
-                }
-            }
+            OpSettings.ParseRoute(text);
+            return text;
         }
-        catch (ArgumentException e)
+        catch (ArgumentException)
         {
-            Console.Error.WriteLine($"error: {e.Message}");
-            Console.Error.WriteLine(Usage);
-            return 2;
+            return null;
         }
+    }
 
+    private static int Run(bool quiet)
+    {
         // The report first: it makes the Auto decision (or checks the forced route) before anything else changes libtorch's switches.
         var report = T2FDiagnostics.Collect();
         Console.WriteLine(report);

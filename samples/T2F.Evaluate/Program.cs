@@ -1,6 +1,7 @@
 // Evaluation from the command line.
 //   dotnet run --project samples/T2F.Evaluate -c Release -- --data DIR --count 1000 --out runs/eval [--model generator.safetensors]
 //   dotnet run --project samples/T2F.Evaluate -c Release -- train-attributes --out FILE [--count 6000 --val-count 1000 --epochs 6]
+using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
 using System.Text;
@@ -17,69 +18,20 @@ using T2F.Models.SynthFaces;
 using T2F.Models.SynthFacesAttributes;
 using T2F.Models.FaceApi;
 using T2F.Samples.Data;
+using T2F.Samples.Shared;
 using TorchSharp;
 using static TorchSharp.torch;
-using T2F.Samples.Shared;
 
 namespace T2F.Samples.Evaluate;
 
 public static class Program
 {
-    private const string Usage = """
-        Usage: T2F.Evaluate --data DIR --count N --out OUTDIR [options]
-               T2F.Evaluate train-attributes --out FILE [options]
-          Evaluates a generator on the first N faces of a CelebA-layout folder (SynthFaces or CelebA; the test partition
-          when the folder has one): writes OUTDIR/metrics.json, OUTDIR/report.md, OUTDIR/sheet.png, OUTDIR/generated/.
-          --data DIR        dataset folder (CelebA layout)
-          --count N         faces to evaluate (default 100)
-          --out OUTDIR      output folder
-          --model PATH      a text-to-face bundle folder (T2F.Train bundle): face i is generated from image i's first
-                            description. Or a StyleGAN2 generator checkpoint (.safetensors or .pt): UNCONDITIONAL, face i is
-                            generated from seed+i, not from description i. Without --model the generator is the
-                            SynthFaces oracle: each description's attributes rendered by the SynthFaces renderer with
-                            new nuisance variables (a reference point, not a learned model). --model default: the
-                            embedded default text-to-face model (T2F.Models.SynthFaces).
-          --size R          evaluation resolution without --model (default 64)
-          --variation V     a text-to-face model's GenerationOptions.Variation in [0, 2] (default: the library's default)
-          --holdout-from DIR  evaluate only faces whose attribute combination occurs nowhere in DIR's list_attr_celeba.txt
-                            (the model's training set): descriptions held out by attribute combination
-          --seed S          seed (default 0): same seed, same numbers
-          --diversity K     faces per description for diversity (default 4), over the first min(N, 16) descriptions
-          --classifier FILE attribute classifier (default: the one embedded in T2F.Core)
-          --threads K       libtorch CPU threads
-        train-attributes: renders SynthFaces (train seed 1, validation seed 2), trains the attribute classifier, prints the
-          held-out per-attribute accuracy and writes the weights.
-          --out FILE / --count N (6000) / --val-count N (1000) / --epochs N (6) / --batch N (64) / --lr X (0.002)
-          --seed S (0) / --work DIR (render folder; default a temporary folder) / --threads K
-          --train-data DIR  train on the first --count faces of this CelebA-layout folder instead of rendering seed 1
-                            (e.g. a projector's training set, for a critic that is not the evaluation classifier)
-        """;
-
     public static int Main(string[] args)
     {
-        if (args.Length == 0 || args[0] is "--help" or "-h" or "help")
-        {
-            Console.WriteLine(Usage);
-            return args.Length == 0 ? 2 : 0;
-        }
-
-        bool train = args[0] == "train-attributes";
-        Dictionary<string, string> o;
         try
         {
-            o = CommandLineOptions.Parse(train ? args[1..] : args);
-            if (o.TryGetValue("threads", out var threads))
-            {
-                torch.set_num_threads(CommandLineOptions.Int(o, "threads", 1, 1));
-            }
-
-            return train ? TrainAttributes(o) : Evaluate(o);
-        }
-        catch (ArgumentException e)
-        {
-            Console.Error.WriteLine($"error: {e.Message}");
-            Console.Error.WriteLine(Usage);
-            return 2;
+            // An ArgumentException of the evaluation is a usage error too (e.g. --data with fewer than 2 faces).
+            return SampleCommandLine.Invoke(CreateCommand(), args, e => e is ArgumentException);
         }
         catch (Exception e) when (e is IOException or DataFormatException or FaceImageException or UnauthorizedAccessException)
         {
@@ -88,27 +40,84 @@ public static class Program
         }
     }
 
-    private static int TrainAttributes(Dictionary<string, string> o)
+    // Options, defaults and bounds as README, training/synthfaces64.sh and docs/default-model.md use them.
+    private static RootCommand CreateCommand()
     {
-        CommandLineOptions.Allow(o, "out", "count", "val-count", "epochs", "batch", "lr", "seed", "work", "threads", "train-data");
-        string output = Path.GetFullPath(CommandLineOptions.Required(o, "out"));
-        int count = CommandLineOptions.Int(o, "count", 6000, 1), valCount = CommandLineOptions.Int(o, "val-count", 1000, 1);
-        var options = new AttributeTrainingOptions
+        var data = SampleOptions.Text("--data", "DIR", "dataset folder in CelebA layout (SynthFaces or CelebA; its test partition when it has one)", required: true);
+        var count = SampleOptions.Int("--count", "N", "faces to evaluate: the first N", 100, min: 2);
+        var output = SampleOptions.Text("--out", "OUTDIR", "output folder: metrics.json, report.md, sheet.png, generated/", required: true);
+        var model = SampleOptions.Text("--model", "PATH", "a text-to-face bundle folder (T2F.Train bundle; 'default': the embedded default model): face i is generated from image i's first description. Or a StyleGAN2 generator checkpoint (.safetensors or .pt): UNCONDITIONAL, face i from seed+i. Without --model: the SynthFaces oracle, each description's attributes rendered with new nuisance variables (a reference point, not a learned model)");
+        var size = SampleOptions.Int("--size", "R", "evaluation resolution without --model (a model's is its own)", 64, min: 16);
+        var variation = SampleOptions.OptionalFloat("--variation", "V", $"a text-to-face model's GenerationOptions.Variation (default {new GenerationOptions().Variation.ToString(CultureInfo.InvariantCulture)})", 0f, 2f);
+        var holdoutFrom = SampleOptions.Text("--holdout-from", "DIR", "evaluate only faces whose attribute combination occurs nowhere in DIR's list_attr_celeba.txt (the model's training set): descriptions held out by attribute combination");
+        var seed = SampleOptions.Seed("seed: same seed, same numbers", max: int.MaxValue);
+        var diversity = SampleOptions.Int("--diversity", "K", "faces per description for diversity, over the first min(N, 16) descriptions", 4, min: 2);
+        var classifier = SampleOptions.Text("--classifier", "FILE", "attribute classifier (default: the one embedded in T2F.Metrics)");
+        var threads = SampleOptions.Threads("libtorch CPU threads (default: libtorch's choice)");
+        var root = SampleCommandLine.CreateRoot("T2F.Evaluate", "Evaluates a generator on the first N faces of a CelebA-layout folder: Fréchet distance, similarity, FSD, attribute accuracy and diversity, written to OUTDIR/metrics.json, report.md, sheet.png and generated/.",
+            data, count, output, model, size, variation, holdoutFrom, seed, diversity, classifier, threads);
+        root.SetAction(r =>
         {
-            Epochs = CommandLineOptions.Int(o, "epochs", 6, 1),
-            BatchSize = CommandLineOptions.Int(o, "batch", 64, 1),
-            LearningRate = o.TryGetValue("lr", out var lr) ? double.Parse(lr, CultureInfo.InvariantCulture) : 0.002,
-            Seed = CommandLineOptions.Int(o, "seed", 0, 0),
+            SetThreads(r.GetValue(threads));
+            Program.variation = r.GetValue(variation);
+            return Evaluate(r.GetRequiredValue(data), Path.GetFullPath(r.GetRequiredValue(output)), r.GetValue(count), r.GetValue(diversity), r.GetValue(seed),
+                r.GetValue(model), r.GetValue(size), r.GetValue(holdoutFrom), r.GetValue(classifier));
+        });
+        root.Subcommands.Add(TrainAttributesCommand());
+        SampleCommandLine.AddHelpVerb(root);
+        return root;
+    }
+
+    private static Command TrainAttributesCommand()
+    {
+        var output = SampleOptions.Text("--out", "FILE", "the classifier weights to write (.safetensors)", required: true);
+        var count = SampleOptions.Int("--count", "N", "training faces", 6000, min: 1);
+        var valCount = SampleOptions.Int("--val-count", "N", "validation faces (SynthFaces seed 2)", 1000, min: 1);
+        var epochs = SampleOptions.Int("--epochs", "N", "epochs", 6, min: 1);
+        var batch = SampleOptions.Int("--batch", "N", "images per step", 64, min: 1);
+        var lr = SampleOptions.Double("--lr", "X", "learning rate", 0.002, min: 0);
+        var seed = SampleOptions.Seed("seed of initialisation and batch order", max: int.MaxValue);
+        var work = SampleOptions.Text("--work", "DIR", "render folder (default: a temporary folder, deleted at the end)");
+        var threads = SampleOptions.Threads("libtorch CPU threads (default: libtorch's choice)");
+        var trainData = SampleOptions.Text("--train-data", "DIR", "train on the first --count faces of this CelebA-layout folder instead of rendering seed 1 (e.g. a projector's training set, for a critic that is not the evaluation classifier)");
+        var command = new Command("train-attributes", "Renders SynthFaces (train seed 1, validation seed 2), trains the attribute classifier, prints the held-out per-attribute accuracy and writes the weights.")
+        {
+            output, count, valCount, epochs, batch, lr, seed, work, threads, trainData,
         };
-        bool temporary = !o.TryGetValue("work", out var work);
+        command.SetAction(r =>
+        {
+            SetThreads(r.GetValue(threads));
+            var options = new AttributeTrainingOptions
+            {
+                Epochs = r.GetValue(epochs),
+                BatchSize = r.GetValue(batch),
+                LearningRate = r.GetValue(lr),
+                Seed = (int)r.GetValue(seed),
+            };
+            return TrainAttributes(Path.GetFullPath(r.GetRequiredValue(output)), r.GetValue(count), r.GetValue(valCount), options, r.GetValue(work), r.GetValue(trainData));
+        });
+        return command;
+    }
+
+    private static void SetThreads(int? threads)
+    {
+        if (threads is int k)
+        {
+            torch.set_num_threads(k);
+        }
+    }
+
+    private static int TrainAttributes(string output, int count, int valCount, AttributeTrainingOptions options, string? work, string? trainData)
+    {
+        bool temporary = work is null;
         work = temporary ? Directory.CreateTempSubdirectory("t2f-attributes").FullName : Path.GetFullPath(work!);
         try
         {
             var clock = Stopwatch.StartNew();
-            bool given = o.TryGetValue("train-data", out var trainData);
+            bool given = trainData is not null;
             if (given && !Directory.Exists(trainData))
             {
-                throw new ArgumentException($"--train-data {trainData} is not a folder; give a CelebA-layout dataset folder (T2F.Data render --out DIR).");
+                throw new ArgumentException($"--train-data {trainData} is not a folder; give a CelebA-layout dataset folder (T2F.Datasets render --out DIR).");
             }
 
             var trainSet = given
@@ -157,18 +166,8 @@ public static class Program
         return FaceImageDataset.Open(folder, new FaceDatasetOptions { Resolution = AttributeClassifier.InputSize });
     }
 
-    private static int Evaluate(Dictionary<string, string> o)
+    private static int Evaluate(string data, string outDir, int count, int k, long seed, string? modelPath, int evaluationSize, string? trainingDir, string? classifierPath)
     {
-        CommandLineOptions.Allow(o, "data", "count", "out", "model", "size", "seed", "diversity", "classifier", "threads", "variation", "holdout-from");
-        if (o.ContainsKey("variation"))
-        {
-            variation = CommandLineOptions.Float(o, "variation", 0, 0, 2);
-        }
-
-        string data = CommandLineOptions.Required(o, "data");
-        string outDir = Path.GetFullPath(CommandLineOptions.Required(o, "out"));
-        int count = CommandLineOptions.Int(o, "count", 100, 2), k = CommandLineOptions.Int(o, "diversity", 4, 2);
-        long seed = CommandLineOptions.Int(o, "seed", 0, 0);
         if (!Directory.Exists(data))
         {
             throw new DirectoryNotFoundException($"--data {data} does not exist.");
@@ -177,7 +176,6 @@ public static class Program
         torch.manual_seed(seed);
         // --model: a text-to-face bundle folder (model.json: generates from each image's description), or an
         // unconditional StyleGAN2 checkpoint (a baseline: face i from seed + i).
-        string? modelPath = o.GetValueOrDefault("model");
         bool isDefault = modelPath == "default";
         bool isBundle = isDefault || (modelPath is not null && File.Exists(Path.Combine(modelPath, "model.json")));
         if (modelPath is not null && !isBundle && Directory.Exists(modelPath))
@@ -187,11 +185,11 @@ public static class Program
 
         using var pipeline = isDefault ? TextToFacePipeline.LoadDefault() : isBundle ? T2F.Models.MiniLM.MiniLM.LoadPipeline(modelPath!) : null;
         using var model = modelPath is not null && !isBundle ? StyleGan2Model.Load(modelPath) : null;
-        int size = pipeline?.Resolution ?? model?.Resolution ?? CommandLineOptions.Int(o, "size", 64, 16);
+        int size = pipeline?.Resolution ?? model?.Resolution ?? evaluationSize;
         // --holdout-from TRAINING_DIR: only faces whose attribute combination never occurs in that training set.
         Func<CelebAAttributeRow, bool>? heldOut = null;
         string holdoutNote = string.Empty;
-        if (o.TryGetValue("holdout-from", out var trainingDir))
+        if (trainingDir is not null)
         {
             var seen = CelebAAttributeFile.Read(Path.Combine(trainingDir, CelebAAttributeFile.FileName)).Select(r => r.Attributes.ToString()).ToHashSet(StringComparer.Ordinal);
             heldOut = row => !seen.Contains(row.Attributes.ToString());
@@ -218,7 +216,7 @@ public static class Program
             : $"StyleGAN2 {Path.GetFileName(modelPath)} (unconditional: face i from seed {seed}+i, not from its description)";
         Directory.CreateDirectory(Path.Combine(outDir, "generated"));
         using var identity = FaceApiModels.LoadIdentityFeatureExtractor();
-        using var classifier = o.TryGetValue("classifier", out var classifierPath) ? AttributeClassifier.Load(classifierPath) : SynthFacesAttributeModels.LoadClassifier();
+        using var classifier = classifierPath is not null ? AttributeClassifier.Load(classifierPath) : SynthFacesAttributeModels.LoadClassifier();
         Console.WriteLine($"Evaluating {count} faces of {Path.GetFullPath(data)}{holdoutNote} at {size}x{size}; generator: {generatorName}");
 
         const int batch = 16;

@@ -2,8 +2,8 @@
 // (train.py checkpoints, convert_weight.py output, flat state dicts, or our .safetensors).
 //
 //   dotnet run --project samples/T2F.StyleGan2 -c Release -- --checkpoint FILE --count N --seed S --truncation T --out DIR
+using System.CommandLine;
 using System.Diagnostics;
-using System.Globalization;
 using System.Text.RegularExpressions;
 using T2F.Core.Generation;
 using T2F.Core.Imaging;
@@ -14,39 +14,29 @@ namespace T2F.Samples.StyleGan2;
 
 public static partial class Program
 {
-    private const string Usage = """
-        Usage: T2F.StyleGan2 --checkpoint FILE [--count N] [--seed S] [--truncation T] [--out DIR]
-                             [--batch B] [--noise random|const] [--threads K]
-          --checkpoint  rosinality .pt (train.py or convert_weight.py), flat state dict, or .safetensors
-          --count       number of images (default 4)
-          --seed        seed of z and of the noise (default 0); image i uses seed S + i
-          --truncation  psi in (0, 1] (default 1 = off); uses latent_avg from the file, else the mean of 4096 mapped z
-          --out         output folder (default ./out)
-          --batch       images per forward pass (default 1)
-          --noise       random (seeded) or const (the checkpoint's noise buffers) (default random)
-          --threads     libtorch CPU threads (default: libtorch's choice)
-        """;
+    public static int Main(string[] args) => SampleCommandLine.Invoke(CreateCommand(), args);
 
-    public static int Main(string[] args)
+    // Options, defaults and bounds as the README and docs/correct-on-every-cpu.md use them.
+    private static RootCommand CreateCommand()
     {
-        Options options;
-        try
-        {
-            options = Options.Parse(args);
-        }
-        catch (Exception e) when (e is ArgumentException or FormatException or OverflowException)
-        {
-            Console.Error.WriteLine($"error: {e.Message}");
-            Console.Error.WriteLine(Usage);
-            return 2;
-        }
+        var checkpoint = SampleOptions.Text("--checkpoint", "FILE", "the generator: a rosinality .pt (train.py or convert_weight.py), a flat state dict, or .safetensors", required: true);
+        var count = SampleOptions.Int("--count", "N", "number of images", 4, min: 1);
+        var seed = SampleOptions.Seed("seed of z and of the noise; image i uses seed S + i", max: MaxSeed);
+        var truncation = SampleOptions.Float("--truncation", "PSI", "truncation psi, 1 = off; around latent_avg from the file, else the mean of 4096 mapped z", 1f, 0f, 1f, aboveMin: true);
+        var output = SampleOptions.Text("--out", "DIR", "output folder: seedNNNNNN.png per image (an earlier run's are replaced)", defaultValue: "out");
+        var batch = SampleOptions.Int("--batch", "B", "images per forward pass", 1, min: 1);
+        var noise = SampleOptions.Choice("--noise", "per-layer noise: random (seeded) or const (the checkpoint's noise buffers)", "random", "random", "const");
+        var threads = SampleOptions.Threads("libtorch CPU threads (default: libtorch's choice)");
+        var root = SampleCommandLine.CreateRoot("T2F.StyleGan2", "Renders random faces from a StyleGAN2 checkpoint in the rosinality/stylegan2-pytorch layout.",
+            checkpoint, count, seed, truncation, output, batch, noise, threads);
+        root.SetAction(r => Run(new Options(
+            r.GetRequiredValue(checkpoint), r.GetValue(count), r.GetValue(seed), r.GetValue(truncation), r.GetRequiredValue(output),
+            r.GetValue(batch), r.GetValue(noise) == "const", r.GetValue(threads) ?? 0)));
+        return root;
+    }
 
-        if (options.Help)
-        {
-            Console.WriteLine(Usage);
-            return 0;
-        }
-
+    private static int Run(Options options)
+    {
         if (options.Threads > 0)
         {
             torch.set_num_threads(options.Threads);
@@ -148,71 +138,5 @@ public static partial class Program
     // Image i uses seed S + i and its file name prints the seed: keep S + count far from long.MaxValue.
     private const long MaxSeed = 1L << 53;
 
-    private sealed record Options(string Checkpoint, int Count, long Seed, float Truncation, string OutputFolder, int Batch, bool ConstantNoise, int Threads, bool Help)
-    {
-        public static Options Parse(string[] args)
-        {
-            string? checkpoint = null, output = "out";
-            int count = 4, batch = 1, threads = 0;
-            long seed = 0;
-            float truncation = 1f;
-            bool constant = false, help = false;
-            for (int i = 0; i < args.Length; i++)
-            {
-                string Next() => i + 1 < args.Length ? args[++i] : throw new ArgumentException($"{args[i]} needs a value.");
-                switch (args[i])
-                {
-                    case "--checkpoint": checkpoint = Next(); break;
-                    case "--count": count = ParseInt(Next(), "--count", 1); break;
-                    case "--seed":
-                        string seedText = Next();
-                        if (!long.TryParse(seedText, NumberStyles.Integer, CultureInfo.InvariantCulture, out seed) || seed < 0 || seed > MaxSeed)
-                        {
-                            throw new ArgumentException($"--seed must be an integer in [0, {MaxSeed}]; got '{seedText}'.");
-                        }
-
-                        break;
-                    case "--truncation":
-                        string psiText = Next();
-                        if (!float.TryParse(psiText, NumberStyles.Float, CultureInfo.InvariantCulture, out truncation))
-                        {
-                            throw new ArgumentException($"--truncation must be a number in (0, 1]; got '{psiText}'.");
-                        }
-
-                        if (!(truncation > 0f && truncation <= 1f))
-                        {
-                            throw new ArgumentException("--truncation must be in (0, 1].");
-                        }
-
-                        break;
-                    case "--out": output = Next(); break;
-                    case "--batch": batch = ParseInt(Next(), "--batch", 1); break;
-                    case "--threads": threads = ParseInt(Next(), "--threads", 1); break;
-                    case "--noise":
-                        string mode = Next();
-                        constant = mode switch { "const" => true, "random" => false, _ => throw new ArgumentException($"--noise must be random or const, not {mode}.") };
-                        break;
-                    case "--help" or "-h": help = true; break;
-                    default: throw new ArgumentException($"unknown argument {args[i]}.");
-                }
-            }
-
-            if (!help && checkpoint is null)
-            {
-                throw new ArgumentException("--checkpoint FILE is required.");
-            }
-
-            return new Options(checkpoint ?? string.Empty, count, seed, truncation, output, batch, constant, threads, help);
-        }
-
-        private static int ParseInt(string text, string name, int min)
-        {
-            if (!int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out int v) || v < min)
-            {
-                throw new ArgumentException($"{name} must be an integer >= {min}; got {text}.");
-            }
-
-            return v;
-        }
-    }
+    private sealed record Options(string Checkpoint, int Count, long Seed, float Truncation, string OutputFolder, int Batch, bool ConstantNoise, int Threads);
 }

@@ -1,5 +1,6 @@
 // Text in, faces out: the embedded default model, or a model bundle (see `T2F.Train bundle`).
 //   dotnet run --project samples/T2F.TextToFace -c Release -- --text "The woman has wavy blond hair and is smiling." --count 4 --out out/t2f
+using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.RegularExpressions;
@@ -11,97 +12,53 @@ namespace T2F.Samples.TextToFace;
 
 public static partial class Program
 {
-    private const string Usage = """
-        Usage: T2F.TextToFace --text "description" [--text ...] [--model DIR] [--count N] [--seed S] [--truncation T] [--out DIR]
-          --model       a model bundle folder (model.json, projector.safetensors, generator.safetensors);
-                        default: the embedded default model (T2F.Models.SynthFaces, 64x64, trained on SynthFaces)
-          --text        a face description; repeat for several
-          --count       faces per description (default 4)
-          --seed        seed (default 0)
-          --truncation  psi in (0, 1] (default 1)
-          --variation V what the description leaves open (pose, skin tone, hair shape, background) varies between
-                        faces by V in [0, 2] (default 0.5; 0: nearly one face per description)
-          --out         output folder (default out/t2f): one PNG per face, grid.png (a row per --text) and descriptions.txt
-          --edit TEXT   also render each face of the (first) --text changed towards TEXT ("... now with eyeglasses"):
-                        edit_NN_original.png, edit_NN_edited.png and edit_strip.png (originals over edits)
-          --strength X  edit strength (default 1)
-          --interpolate TEXT   also render --frames faces from the first --text to TEXT: interpolation.png (a strip)
-          --frames N    interpolation frames (default 8)
-          --mix TEXT    also render faces with the first --text's coarse layers and TEXT's fine layers: mix_NN.png
-          --crossover K first layer taken from --mix (default: half the generator's latents)
-        """;
+    public static int Main(string[] args) => SampleCommandLine.Invoke(CreateCommand(), args);
 
-    public static int Main(string[] args)
+    // Options, defaults and bounds as the README and training/synthfaces64-figures.sh use them.
+    private static RootCommand CreateCommand()
     {
-        string? model = null, output = "out/t2f", edit = null, interpolate = null, mix = null;
-        float strength = 1f;
-        int frames = 8, crossover = -1;
-        var texts = new List<string>();
-        int count = 4;
-        long seed = 0;
-        float truncation = 1f;
-        float? variation = null;
+        // Numbers as before System.CommandLine: "1e3" and "1,000" are 1000.
+        const NumberStyles styles = NumberStyles.Float | NumberStyles.AllowThousands;
+        var model = SampleOptions.Text("--model", "DIR", "a model bundle folder (model.json, projector.safetensors, generator.safetensors); default (or 'default'): the embedded default model (T2F.Models.SynthFaces, 64x64, trained on SynthFaces)");
+        var texts = SampleOptions.Texts("--text", "TEXT", "a face description; repeat for several (one row of grid.png each)", required: true);
+        var count = SampleOptions.Int("--count", "N", $"faces per description; N x the number of --text at most {TextToFacePipeline.MaxFacesPerCall}", 4, 1, TextToFacePipeline.MaxFacesPerCall, styles);
+        var seed = SampleOptions.Seed("seed of the projector noise and the synthesis noise", max: MaxSeed, styles: styles);
+        var truncation = SampleOptions.Float("--truncation", "PSI", "truncation psi, 1 = off", 1f, 0f, 1f, aboveMin: true);
+        var variation = SampleOptions.OptionalFloat("--variation", "V", $"what the description leaves open (pose, skin tone, hair shape, background) varies between faces by V; 0: nearly one face per description (default {new GenerationOptions().Variation.ToString(CultureInfo.InvariantCulture)})", 0f, 2f);
+        var output = SampleOptions.Text("--out", "DIR", "output folder: one PNG per face (faceDDD_NN.png), grid.png (a row per --text) and descriptions.txt", defaultValue: "out/t2f");
+        var edit = SampleOptions.Text("--edit", "TEXT", "also render each face of the first --text changed towards TEXT: edit_NN_original.png, edit_NN_edited.png and edit_strip.png (originals over edits)");
+        var strength = SampleOptions.Float("--strength", "X", "edit strength", 1f, float.NegativeInfinity, float.PositiveInfinity);
+        var interpolate = SampleOptions.Text("--interpolate", "TEXT", "also render --frames faces from the first --text to TEXT: interpolation.png (a strip)");
+        var frames = SampleOptions.Int("--frames", "N", "interpolation frames (the pipeline needs at least 2)", 8, int.MinValue, styles: styles);
+        var mix = SampleOptions.Text("--mix", "TEXT", "also render faces with the first --text's coarse layers and TEXT's fine layers: mix_NN.png");
+        var crossover = SampleOptions.Int("--crossover", "K", "first layer taken from --mix; 0 or less: half the generator's latents", -1, int.MinValue, styles: styles);
+        var root = SampleCommandLine.CreateRoot("T2F.TextToFace", "Text in, faces out: the embedded default model, or a model bundle (T2F.Train bundle).",
+            model, texts, count, seed, truncation, variation, output, edit, strength, interpolate, frames, mix, crossover);
+        root.SetAction(r => Run(
+            r.GetValue(model), r.GetRequiredValue(texts), r.GetValue(count), r.GetValue(seed), r.GetValue(truncation), r.GetValue(variation), r.GetRequiredValue(output),
+            r.GetValue(edit), r.GetValue(strength), r.GetValue(interpolate), r.GetValue(frames), r.GetValue(mix), r.GetValue(crossover)));
+        return root;
+    }
+
+    private static int Run(string? model, List<string> texts, int count, long seed, float truncation, float? variation, string output,
+        string? edit, float strength, string? interpolate, int frames, string? mix, int crossover)
+    {
+        // Bounds before anything is loaded: one run renders at most MaxFacesPerCall faces (memory grows with the count).
+        if ((long)count * texts.Count > TextToFacePipeline.MaxFacesPerCall)
+        {
+            throw new UsageException($"--count x the number of --text must be 1 to {TextToFacePipeline.MaxFacesPerCall}; got {count} x {texts.Count}. Render more faces with several runs and different --seed values.");
+        }
+
+        foreach (var text in texts.Concat(new[] { edit, interpolate, mix }).OfType<string>())
+        {
+            if (!text.Any(char.IsLetterOrDigit))
+            {
+                throw new UsageException($"the description '{Printable(text)}' has no letters or digits; describe the face in words, e.g. \"The man has black hair and a beard.\"");
+            }
+        }
+
         try
         {
-            for (int i = 0; i < args.Length; i++)
-            {
-                string Next() => i + 1 < args.Length ? args[++i] : throw new ArgumentException($"{args[i]} needs a value.");
-                switch (args[i])
-                {
-                    case "--model": model = Next(); break;
-                    case "--text": texts.Add(Next()); break;
-                    case "--count": count = Number<int>(Next(), "--count"); break;
-                    case "--seed": seed = Number<long>(Next(), "--seed"); break;
-                    case "--truncation": truncation = Number<float>(Next(), "--truncation"); break;
-                    case "--variation": variation = Number<float>(Next(), "--variation"); break;
-                    case "--out": output = Next(); break;
-                    case "--edit": edit = Next(); break;
-                    case "--strength": strength = Number<float>(Next(), "--strength"); break;
-                    case "--interpolate": interpolate = Next(); break;
-                    case "--frames": frames = Number<int>(Next(), "--frames"); break;
-                    case "--mix": mix = Next(); break;
-                    case "--crossover": crossover = Number<int>(Next(), "--crossover"); break;
-                    case "--help" or "-h":
-                        Console.WriteLine(Usage);
-                        return 0;
-                    default: throw new ArgumentException($"unknown argument {args[i]}.");
-                }
-            }
-
-            if (texts.Count == 0)
-            {
-                throw new ArgumentException("at least one --text is required, e.g. --text \"The woman has wavy blond hair and is smiling.\"");
-            }
-
-            // Bounds before anything is loaded: one run renders at most MaxFacesPerCall faces (memory grows with the count).
-            if (count < 1 || (long)count * texts.Count > TextToFacePipeline.MaxFacesPerCall)
-            {
-                throw new ArgumentException($"--count x the number of --text must be 1 to {TextToFacePipeline.MaxFacesPerCall}; got {count} x {texts.Count}. Render more faces with several runs and different --seed values.");
-            }
-
-            if (seed < 0 || seed > MaxSeed)
-            {
-                throw new ArgumentException($"--seed must be in [0, {MaxSeed}]; got {seed}.");
-            }
-
-            if (!(truncation > 0f && truncation <= 1f))
-            {
-                throw new ArgumentException($"--truncation must be in (0, 1]; got {truncation}.");
-            }
-
-            if (variation is float v && !(v >= 0f && v <= 2f))
-            {
-                throw new ArgumentException($"--variation must be in [0, 2]; got {v}.");
-            }
-
-            foreach (var text in texts.Concat(new[] { edit, interpolate, mix }).OfType<string>())
-            {
-                if (!text.Any(char.IsLetterOrDigit))
-                {
-                    throw new ArgumentException($"the description '{Printable(text)}' has no letters or digits; describe the face in words, e.g. \"The man has black hair and a beard.\"");
-                }
-            }
-
             Directory.CreateDirectory(output);
             string probe = Path.Combine(output, $".t2f-write-test-{Environment.ProcessId}");
             File.WriteAllBytes(probe, Array.Empty<byte>());
@@ -111,12 +68,6 @@ public static partial class Program
         {
             Console.Error.WriteLine($"error: cannot write to --out {output}: {e.Message} Choose a writable folder.");
             return 1;
-        }
-        catch (Exception e) when (e is ArgumentException or FormatException or OverflowException)
-        {
-            Console.Error.WriteLine($"error: {e.Message}");
-            Console.Error.WriteLine(Usage);
-            return 2;
         }
 
         try
@@ -193,13 +144,6 @@ public static partial class Program
 
     [GeneratedRegex(@"^((face\d{3}_\d{2}|edit_\d{2}_(original|edited)|edit_strip|interpolation|grid|mix_\d{2})\.png|descriptions\.txt)$")]
     private static partial Regex OwnFiles();
-
-    // A number option; a malformed one names the option in the one-line error.
-    private static T Number<T>(string text, string option)
-        where T : System.Numerics.INumber<T>
-        => T.TryParse(text, NumberStyles.Float | NumberStyles.AllowThousands, CultureInfo.InvariantCulture, out var value) && (typeof(T) != typeof(float) || float.IsFinite(float.CreateChecked(value)))
-            ? value
-            : throw new ArgumentException($"{option} needs a number; got '{text}'.");
 
     // Largest seed: the projector and noise generators take 47 bits.
     private const long MaxSeed = 0x7fffffffffff;

@@ -1,123 +1,78 @@
 // Training from the command line.
 //   dotnet run --project samples/T2F.Train -c Release -- gan --data DIR --size 64 --steps 1000 --run runs/gan64
 // Ctrl+C stops after the current step and writes a checkpoint; running the same command again resumes.
+using System.CommandLine;
 using System.Globalization;
 using T2F.Core.Data;
 using T2F.Core.Generation;
 using T2F.Core.Metrics.Perceptual;
 using T2F.Core.Training;
+using T2F.Samples.Shared;
 using TorchSharp;
 
 namespace T2F.Samples.Train;
 
 public static class Program
 {
-    private const string Usage = """
-        Usage: T2F.Train gan --data DIR --run DIR [options]
-               T2F.Train projector --data DIR --generator FILE --run DIR [options]
-               T2F.Train bundle --generator FILE --projector-run DIR --out DIR
-          Trains a StyleGAN2 generator on a CelebA-layout folder (CelebA, CelebA-HQ or SynthFaces:
-          make one with `dotnet run --project samples/T2F.Datasets -c Release -- render --count 10000 --size 64 --out DIR`).
-          --data DIR        dataset folder (CelebA layout)
-          --run DIR         run folder: checkpoint.safetensors, losses.csv, samples/ (resumes when it has a checkpoint)
-          --size R          resolution (default 64)
-          --channels SPEC   channels per resolution, e.g. 4:256,8:256,16:128,32:64,64:32 (default: config-f table / 4)
-          --style N         style size (default 256)
-          --mapping N       mapping layers (default 4)
-          --batch N         batch (default 8)
-          --accumulate K    gradient accumulation: K micro-batches of batch/K per step (default 1)
-          --steps N         total steps (default 10000)
-          --lr X            learning rate (default 0.002)
-          --seed N          seed (default 0)
-          --checkpoint-every N / --sample-every N / --log-every N (defaults 500 / 500 / 10)
-          --threads K       libtorch CPU threads
-          --device D        cpu (default), cuda or cuda:N (needs a CUDA build of libtorch)
-        projector: trains the paper's text-to-latent projector (frozen all-MiniLM-L6-v2 + frozen generator)
-          --generator FILE  generator checkpoint (a gan run's checkpoint.safetensors, a rosinality .pt, ...)
-          --space S         z | w | wplus (default wplus)
-          --hidden N / --depth N / --noise N   projector MLP (defaults 512 / 2 / 0)
-          --batch N / --steps N / --lr X / --seed N / --checkpoint-every N / --sample-every N / --log-every N
-          --perceptual SPEC perceptual loss: vgg16:FILE (torchvision vgg16-397923af.pth) or resnet18 (ML.NET's
-                            ImageNet ResNet-18, offline); images are resized to 224 (vgg16:FILE:SIZE, resnet18:SIZE
-                            to change it); default none
-          --perceptual-weight X  its weight (default 1)
-          --adversarial X   weight of the text-conditioned (projection) discriminator term (default 0: off)
-          --attribute-critic FILE  a frozen attribute classifier (T2F.Evaluate train-attributes; not the one you evaluate
-                            with) for the attribute term: BCE between its logits on the generated face and the
-                            dataset's attributes (list_attr_celeba.txt)
-          --attribute-weight X / --attribute-start N   its weight (default 1 with a critic) and first step (default 0)
-        """;
+    public static int Main(string[] args) => SampleCommandLine.Invoke(CreateCommand(), args);
 
-    public static int Main(string[] args)
+    // Verbs, options, defaults and bounds as README, training/synthfaces64.sh and docs/default-model.md use them.
+    private static RootCommand CreateCommand()
     {
-        if (args.Length == 0 || args[0] is "--help" or "-h" or "help")
+        var root = SampleCommandLine.CreateRoot("T2F.Train", "Trains a StyleGAN2 generator and the paper's text-to-latent projector, and packs them into a model bundle. Ctrl+C or SIGTERM stop after the current step and write a checkpoint; the same command again resumes.");
+        root.Subcommands.Add(GanCommand());
+        root.Subcommands.Add(ProjectorCommand());
+        root.Subcommands.Add(BundleCommand());
+        SampleCommandLine.AddHelpVerb(root);
+        return root;
+    }
+
+    private static Command GanCommand()
+    {
+        var loop = new TrainingLoopOptions(defaultSteps: 10_000, defaultLearningRate: 0.002, "libtorch CPU threads (default: libtorch's choice)");
+        var size = SampleOptions.Int("--size", "R", "resolution in pixels", 64, min: 8);
+        var channels = SampleOptions.Parsed("--channels", "SPEC", "channels per resolution as RESOLUTION:CHANNELS pairs, e.g. 4:256,8:256,16:128,32:64,64:32 (default: the config-f table / 4, at least 16)", "RESOLUTION:CHANNELS pairs such as 4:256,8:256,16:128", ParseChannels);
+        var style = SampleOptions.Int("--style", "N", "style (w) size", 256, min: 1);
+        var mapping = SampleOptions.Int("--mapping", "N", "mapping layers", 4, min: 1);
+        var accumulate = SampleOptions.Int("--accumulate", "K", "gradient accumulation: K micro-batches of batch/K per step", 1, min: 1);
+        var command = new Command("gan", "Trains a StyleGAN2 generator (and its discriminator) on a CelebA-layout folder (CelebA, CelebA-HQ or SynthFaces: make one with `T2F.Datasets render --count 10000 --size 64 --out DIR`).");
+        loop.AddTo(command);
+        foreach (var option in new Option[] { size, channels, style, mapping, accumulate })
         {
-            Console.WriteLine(Usage);
-            return args.Length == 0 ? 2 : 0;
+            command.Options.Add(option);
         }
 
-        if (args[0] is not ("gan" or "projector" or "bundle"))
+        command.SetAction(r =>
         {
-            Console.Error.WriteLine($"error: unknown verb '{args[0]}'.");
-            Console.Error.WriteLine(Usage);
-            return 2;
-        }
+            if (r.GetValue(loop.Threads) is int threads)
+            {
+                torch.set_num_threads(threads);
+            }
 
-        Dictionary<string, string> o;
-        try
-        {
-            o = ParseOptions(args.Skip(1).ToArray());
-            CheckOptions(args[0], o);
-        }
-        catch (ArgumentException e)
-        {
-            Console.Error.WriteLine($"error: {e.Message}");
-            return 2;
-        }
+            int resolution = r.GetValue(size);
+            var channelTable = r.GetValue(channels) ?? StyleGan2Defaults.Channels(2, resolution).ToDictionary(p => p.Key, p => Math.Max(16, p.Value / 4));
+            var taps = StyleGan2Defaults.BlurTaps;
+            var gConfig = new GeneratorConfig(resolution, r.GetValue(style), r.GetValue(mapping), channelTable, StyleGan2Defaults.MappingLrMul, taps);
+            var dConfig = new DiscriminatorConfig(resolution, channelTable, taps);
+            var options = new StyleGan2TrainingOptions
+            {
+                Batch = r.GetValue(loop.Batch),
+                GradientAccumulation = r.GetValue(accumulate),
+                Device = r.GetRequiredValue(loop.Device),
+                Steps = r.GetValue(loop.Steps),
+                LearningRate = r.GetValue(loop.LearningRate),
+                Seed = (int)r.GetValue(loop.Seed),
+                CheckpointEvery = r.GetValue(loop.CheckpointEvery),
+                SampleEvery = r.GetValue(loop.SampleEvery),
+                LogEvery = r.GetValue(loop.LogEvery),
+            };
+            return TrainGan(r.GetRequiredValue(loop.Data), r.GetRequiredValue(loop.Run), resolution, gConfig, dConfig, options);
+        });
+        return command;
+    }
 
-        if (args[0] == "projector")
-        {
-            return TrainProjector(o);
-        }
-
-        if (args[0] == "bundle")
-        {
-            return MakeBundle(o);
-        }
-
-        if (!o.TryGetValue("--data", out var dataDir) || !o.TryGetValue("--run", out var runDir))
-        {
-            Console.Error.WriteLine("error: --data DIR and --run DIR are required.");
-            Console.Error.WriteLine(Usage);
-            return 2;
-        }
-
-        int Int(string name, int fallback) => o.TryGetValue(name, out var v) ? int.Parse(v, CultureInfo.InvariantCulture) : fallback;
-        if (o.TryGetValue("--threads", out var threads))
-        {
-            torch.set_num_threads(int.Parse(threads, CultureInfo.InvariantCulture));
-        }
-
-        int size = Int("--size", 64);
-        var channels = o.TryGetValue("--channels", out var spec)
-            ? spec.Split(',').Select(p => p.Split(':')).ToDictionary(p => int.Parse(p[0], CultureInfo.InvariantCulture), p => int.Parse(p[1], CultureInfo.InvariantCulture))
-            : StyleGan2Defaults.Channels(2, size).ToDictionary(p => p.Key, p => Math.Max(16, p.Value / 4));
-        var taps = StyleGan2Defaults.BlurTaps;
-        var gConfig = new GeneratorConfig(size, Int("--style", 256), Int("--mapping", 4), channels, StyleGan2Defaults.MappingLrMul, taps);
-        var dConfig = new DiscriminatorConfig(size, channels, taps);
-        var options = new StyleGan2TrainingOptions
-        {
-            Batch = Int("--batch", 8),
-            GradientAccumulation = Int("--accumulate", 1),
-            Device = o.GetValueOrDefault("--device", "cpu"),
-            Steps = Int("--steps", 10_000),
-            LearningRate = o.TryGetValue("--lr", out var lr) ? double.Parse(lr, CultureInfo.InvariantCulture) : 0.002,
-            Seed = Int("--seed", 0),
-            CheckpointEvery = Int("--checkpoint-every", 500),
-            SampleEvery = Int("--sample-every", 500),
-            LogEvery = Int("--log-every", 10),
-        };
-
+    private static int TrainGan(string dataDir, string runDir, int size, GeneratorConfig gConfig, DiscriminatorConfig dConfig, StyleGan2TrainingOptions options)
+    {
         try
         {
             gConfig.Validate();
@@ -139,57 +94,87 @@ public static class Program
         }
     }
 
-    private static int TrainProjector(Dictionary<string, string> o)
+    private static Command ProjectorCommand()
     {
-        if (!o.TryGetValue("--data", out var dataDir) || !o.TryGetValue("--run", out var runDir) || !o.TryGetValue("--generator", out var generatorPath))
+        var loop = new TrainingLoopOptions(defaultSteps: 20_000, defaultLearningRate: 1e-3, "libtorch CPU threads (default: libtorch's choice)");
+        var generator = SampleOptions.Text("--generator", "FILE", "frozen generator checkpoint (a gan run's checkpoint.safetensors, a rosinality .pt, ...)", required: true);
+        var space = SampleOptions.Choice("--space", "latent space the projector predicts", "wplus", "z", "w", "wplus");
+        var hidden = SampleOptions.Int("--hidden", "N", "projector MLP width", 512, min: 1);
+        var depth = SampleOptions.Int("--depth", "N", "projector MLP hidden layers", 2, min: 1);
+        var noise = SampleOptions.Int("--noise", "N", "projector noise inputs (0: deterministic)", 0, min: 0);
+        var perceptual = SampleOptions.Parsed("--perceptual", "SPEC", "perceptual loss: vgg16:FILE (torchvision vgg16-397923af.pth) or resnet18 (ML.NET's ImageNet ResNet-18, offline); images are resized to 224, or SIZE with vgg16:FILE:SIZE / resnet18:SIZE (default: none)", "vgg16:FILE[:SIZE] or resnet18[:SIZE] with SIZE a positive integer", PerceptualSpec);
+        var perceptualWeight = SampleOptions.Double("--perceptual-weight", "X", "weight of the perceptual loss", 1.0, min: 0);
+        var adversarial = SampleOptions.Double("--adversarial", "X", "weight of the text-conditioned (projection) discriminator term; 0: off", 0.0, min: 0);
+        var critic = SampleOptions.Text("--attribute-critic", "FILE", "a frozen attribute classifier (T2F.Evaluate train-attributes; not the one you evaluate with) for the attribute term: BCE between its logits on the generated face and the dataset's attributes (list_attr_celeba.txt)");
+        var attributeWeight = SampleOptions.Double("--attribute-weight", "X", "weight of the attribute term (needs --attribute-critic)", 1.0, min: 0);
+        var attributeStart = SampleOptions.Int("--attribute-start", "N", "first step of the attribute term (needs --attribute-critic)", 0, min: 0);
+        var command = new Command("projector", "Trains the paper's text-to-latent projector: frozen all-MiniLM-L6-v2 text encoder, frozen generator, pixel L1 plus optional perceptual, adversarial and attribute terms.");
+        loop.AddTo(command);
+        foreach (var option in new Option[] { generator, space, hidden, depth, noise, perceptual, perceptualWeight, adversarial, critic, attributeWeight, attributeStart })
         {
-            Console.Error.WriteLine("error: --data DIR, --generator FILE and --run DIR are required.");
-            return 2;
+            command.Options.Add(option);
         }
 
-        int Int(string name, int fallback) => o.TryGetValue(name, out var v) ? int.Parse(v, CultureInfo.InvariantCulture) : fallback;
+        command.SetAction(r =>
+        {
+            string? criticPath = r.GetValue(critic);
+            if (criticPath is null && (SampleCommandLine.IsGiven(r, attributeWeight) || SampleCommandLine.IsGiven(r, attributeStart)))
+            {
+                throw new UsageException("--attribute-weight and --attribute-start need --attribute-critic FILE.");
+            }
+
+            // Until 2026-12-02 this verb ignored --threads (libtorch's default: one thread per core); the recipe's
+            // projector steps before then ran with 2 threads on the 2-core machine whatever T2F_TRAIN_THREADS said.
+            if (r.GetValue(loop.Threads) is int threads)
+            {
+                torch.set_num_threads(threads);
+            }
+
+            var latentSpace = r.GetValue(space) switch
+            {
+                "z" => T2F.Core.Projection.LatentSpace.Z,
+                "w" => T2F.Core.Projection.LatentSpace.W,
+                _ => T2F.Core.Projection.LatentSpace.WPlus,
+            };
+            var options = new ProjectorTrainingOptions
+            {
+                Batch = r.GetValue(loop.Batch),
+                Steps = r.GetValue(loop.Steps),
+                LearningRate = r.GetValue(loop.LearningRate),
+                Seed = (int)r.GetValue(loop.Seed),
+                CheckpointEvery = r.GetValue(loop.CheckpointEvery),
+                SampleEvery = r.GetValue(loop.SampleEvery),
+                LogEvery = r.GetValue(loop.LogEvery),
+                Device = r.GetRequiredValue(loop.Device),
+                PerceptualWeight = r.GetValue(perceptualWeight),
+                AdversarialWeight = r.GetValue(adversarial),
+                AttributeWeight = criticPath is null ? 0.0 : r.GetValue(attributeWeight),
+                AttributeStartStep = r.GetValue(attributeStart),
+            };
+            return TrainProjector(r.GetRequiredValue(loop.Data), r.GetRequiredValue(loop.Run), r.GetRequiredValue(generator), latentSpace,
+                r.GetValue(hidden), r.GetValue(depth), r.GetValue(noise), r.GetValue(perceptual), criticPath, options);
+        });
+        return command;
+    }
+
+    private static int TrainProjector(string dataDir, string runDir, string generatorPath, T2F.Core.Projection.LatentSpace space, int hidden, int depth, int noise,
+        string? perceptualSpec, string? criticPath, ProjectorTrainingOptions options)
+    {
         try
         {
             using var generator = StyleGan2Model.Load(generatorPath);
             using var encoder = T2F.Models.MiniLM.MiniLM.LoadEncoder();
-            var space = o.GetValueOrDefault("--space", "wplus") switch
-            {
-                "z" => T2F.Core.Projection.LatentSpace.Z,
-                "w" => T2F.Core.Projection.LatentSpace.W,
-                "wplus" => T2F.Core.Projection.LatentSpace.WPlus,
-                var other => throw new ArgumentException($"--space must be z, w or wplus, not {other}."),
-            };
-            var config = new T2F.Core.Projection.LatentProjectorConfig(encoder.EmbeddingSize, generator.StyleSize, generator.LatentCount, space, Int("--hidden", 512), Int("--depth", 2), Int("--noise", 0));
+            var config = new T2F.Core.Projection.LatentProjectorConfig(encoder.EmbeddingSize, generator.StyleSize, generator.LatentCount, space, hidden, depth, noise);
             using var meanW = generator.MeanLatent();
             using var projector = new T2F.Core.Projection.MlpLatentProjector(config, meanW);
             var dataset = FaceImageDataset.Open(dataDir, new FaceDatasetOptions { Resolution = generator.Resolution });
-            var options = new ProjectorTrainingOptions
-            {
-                Batch = Int("--batch", 8),
-                Steps = Int("--steps", 20_000),
-                LearningRate = o.TryGetValue("--lr", out var lr) ? double.Parse(lr, CultureInfo.InvariantCulture) : 1e-3,
-                Seed = Int("--seed", 0),
-                CheckpointEvery = Int("--checkpoint-every", 500),
-                SampleEvery = Int("--sample-every", 500),
-                LogEvery = Int("--log-every", 10),
-                Device = o.GetValueOrDefault("--device", "cpu"),
-                PerceptualWeight = o.TryGetValue("--perceptual-weight", out var pw) ? double.Parse(pw, CultureInfo.InvariantCulture) : 1.0,
-                AdversarialWeight = o.TryGetValue("--adversarial", out var aw) ? double.Parse(aw, CultureInfo.InvariantCulture) : 0.0,
-                AttributeWeight = !o.ContainsKey("--attribute-critic") ? 0.0 : o.TryGetValue("--attribute-weight", out var atw) ? double.Parse(atw, CultureInfo.InvariantCulture) : 1.0,
-                AttributeStartStep = Int("--attribute-start", 0),
-            };
-            if (!o.ContainsKey("--attribute-critic") && (o.ContainsKey("--attribute-weight") || o.ContainsKey("--attribute-start")))
-            {
-                throw new ArgumentException("--attribute-weight and --attribute-start need --attribute-critic FILE.");
-            }
-
-            using var critic = o.TryGetValue("--attribute-critic", out var criticPath) ? T2F.Core.Metrics.Attributes.AttributeClassifier.Load(criticPath) : null;
+            using var critic = criticPath is not null ? T2F.Core.Metrics.Attributes.AttributeClassifier.Load(criticPath) : null;
             if (critic is not null)
             {
                 Console.WriteLine($"Attribute term: {critic.Name}, weight {options.AttributeWeight.ToString(CultureInfo.InvariantCulture)} from step {options.AttributeStartStep}.");
             }
 
-            using var perceptual = o.TryGetValue("--perceptual", out var spec) ? CreatePerceptual(spec) : null;
+            using var perceptual = perceptualSpec is not null ? CreatePerceptual(perceptualSpec) : null;
             if (perceptual is not null)
             {
                 Console.WriteLine($"Perceptual loss: {perceptual.Name}, weight {options.PerceptualWeight.ToString(CultureInfo.InvariantCulture)}.");
@@ -211,15 +196,22 @@ public static class Program
         }
     }
 
-    /// <summary>Packs a generator and a trained projector (with MiniLM as the text encoder) into a model bundle.</summary>
-    private static int MakeBundle(Dictionary<string, string> o)
+    private static Command BundleCommand()
     {
-        if (!o.TryGetValue("--generator", out var generatorPath) || !o.TryGetValue("--projector-run", out var runDir) || !o.TryGetValue("--out", out var outDir))
+        var generator = SampleOptions.Text("--generator", "FILE", "the generator checkpoint the projector was trained with", required: true);
+        var projectorRun = SampleOptions.Text("--projector-run", "DIR", "the projector's run folder (its checkpoint.safetensors)", required: true);
+        var output = SampleOptions.Text("--out", "DIR", "the bundle folder to write (model.json, projector.safetensors, generator.safetensors)", required: true);
+        var command = new Command("bundle", "Packs a generator and a trained projector, with all-MiniLM-L6-v2 as the text encoder, into a model bundle for T2F.TextToFace --model.")
         {
-            Console.Error.WriteLine("error: --generator FILE, --projector-run DIR and --out DIR are required.");
-            return 2;
-        }
+            generator, projectorRun, output,
+        };
+        command.SetAction(r => MakeBundle(r.GetRequiredValue(generator), r.GetRequiredValue(projectorRun), r.GetRequiredValue(output)));
+        return command;
+    }
 
+    /// <summary>Packs a generator and a trained projector (with MiniLM as the text encoder) into a model bundle.</summary>
+    private static int MakeBundle(string generatorPath, string runDir, string outDir)
+    {
         try
         {
             var generator = StyleGan2Model.Load(generatorPath);
@@ -303,70 +295,43 @@ public static class Program
     // Kept alive for the process: disposing the registration would restore the default (immediate exit) on SIGTERM.
     private static System.Runtime.InteropServices.PosixSignalRegistration? TerminationSignal { get; set; }
 
-    // Every option a verb reads, with the smallest value an integer option takes (null: not an integer). An unknown
-    // option is an error, not ignored: "--step 20" must not train the default 10,000 steps.
-    private static readonly (string Name, int? Min)[] TrainingLoopOptions =
+    // --channels 4:256,8:256,16:128: each resolution >= 4 once, each channel count >= 1; null when it is not that.
+    private static Dictionary<int, int>? ParseChannels(string spec)
     {
-        ("--data", null), ("--run", null), ("--batch", 1), ("--steps", 1), ("--lr", null), ("--seed", 0),
-        ("--checkpoint-every", 1), ("--sample-every", 0), ("--log-every", 1), ("--threads", 1), ("--device", null),
-    };
-
-    private static readonly Dictionary<string, Dictionary<string, int?>> VerbOptions = new(StringComparer.Ordinal)
-    {
-        ["gan"] = Options(TrainingLoopOptions, ("--size", 8), ("--channels", null), ("--style", 1), ("--mapping", 1), ("--accumulate", 1)),
-        ["projector"] = Options(TrainingLoopOptions, ("--generator", null), ("--space", null), ("--hidden", 1), ("--depth", 1), ("--noise", 0),
-            ("--perceptual", null), ("--perceptual-weight", null), ("--adversarial", null), ("--attribute-critic", null), ("--attribute-weight", null), ("--attribute-start", 0)),
-        ["bundle"] = Options(Array.Empty<(string, int?)>(), ("--generator", null), ("--projector-run", null), ("--out", null)),
-    };
-
-    private static Dictionary<string, int?> Options((string Name, int? Min)[] shared, params (string Name, int? Min)[] own)
-        => shared.Concat(own).ToDictionary(o => o.Name, o => o.Min, StringComparer.Ordinal);
-
-    /// <summary>Rejects options the verb does not know and integer options that are not integers at or above their minimum.</summary>
-    private static void CheckOptions(string verb, Dictionary<string, string> o)
-    {
-        var known = VerbOptions[verb];
-        foreach (var (name, value) in o)
+        var table = new Dictionary<int, int>();
+        foreach (string part in spec.Split(','))
         {
-            if (!known.TryGetValue(name, out int? min))
+            if (part.Split(':') is not [var r, var c]
+                || !int.TryParse(r, NumberStyles.Integer, CultureInfo.InvariantCulture, out int resolution) || resolution < 4
+                || !int.TryParse(c, NumberStyles.Integer, CultureInfo.InvariantCulture, out int count) || count < 1
+                || !table.TryAdd(resolution, count))
             {
-                throw new ArgumentException($"unknown option {name} for '{verb}'; known: {string.Join(", ", known.Keys)}.");
-            }
-
-            if (min is int floor && (!int.TryParse(value, NumberStyles.Integer, CultureInfo.InvariantCulture, out int n) || n < floor))
-            {
-                throw new ArgumentException($"{name} must be an integer >= {floor}; got '{value}'.");
-            }
-
-            if (name == "--channels" && !value.Split(',').All(part => part.Split(':') is [var r, var c]
-                && int.TryParse(r, NumberStyles.Integer, CultureInfo.InvariantCulture, out int res) && res >= 4
-                && int.TryParse(c, NumberStyles.Integer, CultureInfo.InvariantCulture, out int ch) && ch >= 1))
-            {
-                throw new ArgumentException($"--channels must be RESOLUTION:CHANNELS pairs such as 4:256,8:256,16:128; got '{value}'.");
-            }
-
-            if (name is "--lr" or "--perceptual-weight" or "--adversarial"
-                && (!double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out double x) || !double.IsFinite(x) || x < 0))
-            {
-                throw new ArgumentException($"{name} must be a finite number >= 0; got '{value}'.");
+                return null;
             }
         }
+
+        return table;
     }
 
-    private static Dictionary<string, string> ParseOptions(string[] args)
+    // The forms CreatePerceptual reads (vgg16:FILE[:SIZE], resnet18[:SIZE]), checked before anything is loaded; the
+    // file itself is read when training starts (a missing one exits 1, as a missing --data does).
+    private static string? PerceptualSpec(string spec)
     {
-        var result = new Dictionary<string, string>(StringComparer.Ordinal);
-        for (int i = 0; i < args.Length; i++)
+        static bool IsSize(string text) => int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out int size) && size > 0;
+        if (spec == "resnet18" || (spec.StartsWith("resnet18:", StringComparison.Ordinal) && IsSize(spec[9..])))
         {
-            if (!args[i].StartsWith("--", StringComparison.Ordinal) || i + 1 >= args.Length)
-            {
-                throw new ArgumentException($"expected '--name value', got '{args[i]}'.");
-            }
-
-            result[args[i]] = args[++i];
+            return spec;
         }
 
-        return result;
+        if (spec.StartsWith("vgg16:", StringComparison.Ordinal) && spec.Length > 6)
+        {
+            string rest = spec[6..];
+            int colon = rest.LastIndexOf(':');
+            bool sized = colon > 0 && int.TryParse(rest[(colon + 1)..], NumberStyles.None, CultureInfo.InvariantCulture, out _);
+            return !sized || IsSize(rest[(colon + 1)..]) ? spec : null;
+        }
+
+        return null;
     }
 
     private sealed class ProgressBar : IProgress<TrainingProgress>
