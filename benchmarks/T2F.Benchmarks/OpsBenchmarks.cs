@@ -6,11 +6,11 @@ using static TorchSharp.torch;
 namespace T2F.Benchmarks;
 
 /// <summary>
-/// Fused bias + leaky ReLU: the reference composition (add, leaky_relu, multiply) against the fused CPU path,
+/// bias_act (fused bias + leaky ReLU): the reference composition (add, leaky_relu, multiply) against the fused CPU path,
 /// at StyleGAN2's activation shapes (config-f: 512 channels at 4..64, 256 at 128, 128 at 256).
 /// </summary>
 [MemoryDiagnoser(false)]
-public class FusedLeakyReLUBenchmarks
+public class BiasActBenchmarks
 {
     private Tensor x = null!;
     private Tensor bias = null!;
@@ -33,14 +33,14 @@ public class FusedLeakyReLUBenchmarks
     [Benchmark(Baseline = true)]
     public long Reference()
     {
-        using var y = FusedLeakyReLU.Reference(x, bias, 0.2, Math.Sqrt(2));
+        using var y = BiasAct.Reference(x, bias, 0.2, Math.Sqrt(2));
         return y.numel();
     }
 
     [Benchmark]
     public long CpuFused()
     {
-        using var y = FusedLeakyReLU.CpuFused(x, bias, 0.2, Math.Sqrt(2));
+        using var y = BiasAct.CpuFused(x, bias, 0.2, Math.Sqrt(2));
         return y.numel();
     }
 

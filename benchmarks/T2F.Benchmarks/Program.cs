@@ -9,7 +9,7 @@ namespace T2F.Benchmarks;
 /// BenchmarkDotNet suites. Examples:
 ///   dotnet run -c Release --project benchmarks/T2F.Benchmarks -- --filter '*GeneratorBenchmarks*'
 ///   dotnet run -c Release --project benchmarks/T2F.Benchmarks -- --list flat
-///   dotnet run -c Release --project benchmarks/T2F.Benchmarks -- --filter '*FusedLeakyReLU*' --job short
+///   dotnet run -c Release --project benchmarks/T2F.Benchmarks -- --filter '*BiasAct*' --job short
 ///   dotnet run -c Release --project benchmarks/T2F.Benchmarks -- modconv-strategies --size 256
 /// Benchmarks run in-process: libtorch's native files (and the libstdc++ compatibility edit) live in this
 /// program's output folder, which BenchmarkDotNet's generated child projects would not have.

@@ -54,7 +54,7 @@ def main():
     x = torch.randn(2, 48, 16, 16, device=dev)
     w = torch.randn(40, 48, 3, 3, device=dev)
     s = torch.randn(2, 48, device=dev)
-    rows.append({"op": "modconv up (transposed + blur)", "shape": "B2 48->40 16->32", "torch_ms": timed(lambda: modconv_reference(x, w, s, 3, up=True)), "torch_op": "grouped conv_transpose2d + blur"})
+    rows.append({"op": "modconv up (transposed + blur)", "shape": "B2 48->40 16x16 k3 up", "torch_ms": timed(lambda: modconv_reference(x, w, s, 3, up=True)), "torch_op": "grouped conv_transpose2d + blur"})
 
     with open(os.path.join(args.out, "torch.json"), "w") as f:
         json.dump({"torch": torch.__version__, "device": torch.cuda.get_device_name(0), "rows": rows}, f, indent=1)

@@ -8,7 +8,7 @@ namespace T2F.Core.Cuda;
 /// without a driver get a clear <see cref="CudaException"/> from <see cref="Create"/> instead of a crash.
 /// Uses the device's primary context.
 /// </summary>
-public sealed unsafe class CudaDriverApi : ICudaDriver
+internal sealed unsafe class CudaDriverApi : ICudaDriver
 {
     private const int AttributeComputeCapabilityMajor = 75;
     private const int AttributeComputeCapabilityMinor = 76;

@@ -5,7 +5,7 @@ namespace T2F.Core.Cuda;
 /// (ManagedCuda-12, where it exists) can replace <see cref="CudaDriverApi"/>. Device memory is addressed by
 /// <see cref="ulong"/> device pointers (CUdeviceptr); modules, functions and streams by opaque handles.
 /// </summary>
-public interface ICudaDriver : IDisposable
+internal interface ICudaDriver : IDisposable
 {
     /// <summary>Name of the current device.</summary>
     string DeviceName { get; }

@@ -1,7 +1,7 @@
 namespace T2F.Core.Cuda;
 
 /// <summary>Compiles CUDA C++ source to PTX at run time (NVRTC, or a replacement).</summary>
-public interface IPtxCompiler
+internal interface IPtxCompiler
 {
     /// <summary>A version string that becomes part of the PTX cache key (a new compiler invalidates the cache).</summary>
     string Version { get; }

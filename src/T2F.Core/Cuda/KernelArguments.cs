@@ -6,7 +6,7 @@ namespace T2F.Core.Cuda;
 /// Kernel arguments laid out as cuLaunchKernel wants them: an array of pointers, each to one argument's value.
 /// Values are kept in unmanaged memory until disposed.
 /// </summary>
-public sealed class KernelArguments : IDisposable
+internal sealed class KernelArguments : IDisposable
 {
     private readonly List<(IntPtr Memory, int Size)> values = new();
     private IntPtr pointerArray;

@@ -3,7 +3,10 @@ using System.Text.RegularExpressions;
 
 namespace T2F.Core.Cuda;
 
-/// <summary>The CUDA sources of native/cuda, embedded in the assembly so that no file has to ship beside it.</summary>
+/// <summary>
+/// The CUDA sources of the op folders (<c>Ops/&lt;op&gt;/*.cu</c>), embedded in the assembly under flat names so that no file has
+/// to ship beside it; NVRTC compiles them as one unit (<see cref="Combined"/>).
+/// </summary>
 internal partial class KernelSources
 {
     private const string Prefix = "T2F.Core.Cuda.Kernels.";

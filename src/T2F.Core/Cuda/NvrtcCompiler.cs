@@ -7,7 +7,7 @@ namespace T2F.Core.Cuda;
 /// NVRTC, the CUDA runtime compiler, loaded at run time (no nvcc needed at build time). Probes
 /// <c>T2F_NVRTC_PATH</c>, then the usual library names and CUDA install folders.
 /// </summary>
-public sealed unsafe class NvrtcCompiler : IPtxCompiler
+internal sealed unsafe class NvrtcCompiler : IPtxCompiler
 {
     private readonly Api api;
 

@@ -8,7 +8,7 @@ namespace T2F.Core.Cuda;
 /// NVRTC runs once per kernel version and GPU generation. Files are written atomically; an unreadable or empty
 /// entry is recompiled.
 /// </summary>
-public sealed class PtxCache
+internal sealed class PtxCache
 {
     /// <summary>Creates a cache in <paramref name="folder"/> (created on first write).</summary>
     /// <param name="folder">Cache folder; default <c>$T2F_CACHE</c>, else <c>$XDG_CACHE_HOME/t2f/ptx</c>, else <c>~/.cache/t2f/ptx</c>.</param>

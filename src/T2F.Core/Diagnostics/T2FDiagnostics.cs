@@ -18,6 +18,15 @@ public static class T2FDiagnostics
     public static ConvolutionRoutingDecision? RoutingDecision
         => OpSettings.ConvolutionRoute == ConvolutionRoute.Auto || ConvolutionRouting.Decided ? ConvolutionRouting.Decision : null;
 
+    /// <summary>
+    /// Whether the ops' CUDA kernels load on this machine: a CUDA driver with a device, and NVRTC to compile them (once;
+    /// the PTX is cached on disk). Where they do, <see cref="OpBackend.Auto"/> runs bias_act and upfirdn2d on CUDA tensors
+    /// through them, forward only and without gradients; where they do not, CUDA tensors take the reference path. The
+    /// kernels have not yet run on a GPU in this project's tests (README, "Ops, backends and native kernels").
+    /// </summary>
+    /// <param name="reason">Why they are unavailable (no driver, no device, no NVRTC, a compile error), or null.</param>
+    public static bool CudaKernelsAvailable(out string? reason) => Cuda.CudaKernels.TryGetDefault(out _, out reason);
+
     /// <summary>Collects the report. Under <see cref="ConvolutionRoute.Auto"/> this makes the routing decision if no convolution has yet;
     /// under a forced route it runs the self-check of that route (about 0.1-0.3 s).</summary>
     public static DiagnosticsReport Collect()
@@ -27,7 +36,7 @@ public static class T2FDiagnostics
         var check = decision is not null && decision.Checks[^1].Route == active ? decision.Checks[^1] : NumericsSelfCheck.Run(active);
 
         ConvolutionRouting.Apply(active);
-        bool cudaKernels = Cuda.CudaKernels.TryGetDefault(out _, out string? why);
+        bool cudaKernels = CudaKernelsAvailable(out string? why);
         return new DiagnosticsReport
         {
             T2FVersion = VersionOf(typeof(T2FDiagnostics).Assembly),

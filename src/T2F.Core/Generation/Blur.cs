@@ -31,6 +31,9 @@ public sealed class Blur : Module<Tensor, Tensor>
     /// <summary>Zeros before.</summary>
     public int Pad0 { get; }
 
+    /// <summary>The FIR kernel buffer [k, k] (for the ops that blur inside a layer, such as the modulated convolution).</summary>
+    internal Tensor Kernel => kernel;
+
     /// <summary>Zeros after.</summary>
     public int Pad1 { get; }
 

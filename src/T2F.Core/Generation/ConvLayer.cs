@@ -37,7 +37,7 @@ public sealed class ConvLayer : Module<Tensor, Tensor>
         layers.Add(new EqualConv2d(inChannels, outChannels, kernelSize, stride, padding, useBias: useBias && !activate));
         if (activate)
         {
-            layers.Add(new FusedLeakyReLULayer(outChannels, useBias));
+            layers.Add(new FusedLeakyReLU(outChannels, useBias));
         }
 
         for (int i = 0; i < layers.Count; i++)

@@ -67,7 +67,7 @@ public sealed class EqualLinear : Module<Tensor, Tensor>
         {
             using var scaledBias = bias is null ? null : bias * LrMul;
             using var y = nn.functional.linear(input, w);
-            return ModuleTrace.Report(this, FusedLeakyReLU.Apply(y, scaledBias));
+            return ModuleTrace.Report(this, BiasAct.Apply(y, scaledBias));
         }
 
         using var b = bias is null ? null : bias * LrMul;

@@ -1,4 +1,3 @@
-using T2F.Core.Ops.Convolution;
 using TorchSharp;
 using TorchSharp.Modules;
 using T2F.Core.Ops;
@@ -10,12 +9,11 @@ namespace T2F.Core.Generation;
 /// <summary>
 /// Modulated (and optionally demodulated) convolution, StyleGAN2's core layer (rosinality <c>model.py</c> <c>ModulatedConv2d</c>). Parameters:
 /// <c>weight [1, out, in, k, k]</c>, <c>modulation</c> = EqualLinear(style_dim, in, bias_init 1), and for
-/// up/down-sampling a <c>blur</c> whose kernel is a buffer. No bias. Forward: (x [B, in, H, W], w [B, style_dim]).
+/// up/down-sampling a <c>blur</c> whose kernel is a buffer. No bias. Forward: (x [B, in, H, W], w [B, style_dim]). The
+/// public entry of the modulated convolution op, whose paths live in <c>Ops/ModulatedConv/</c>.
 /// </summary>
 public sealed class ModulatedConv2d : Module<Tensor, Tensor, Tensor>
 {
-    private const double DemodulationEpsilon = 1e-8;
-
     private readonly Parameter weight;
     private readonly EqualLinear modulation;
     private readonly Blur? blur;
@@ -44,24 +42,16 @@ public sealed class ModulatedConv2d : Module<Tensor, Tensor, Tensor>
         Demodulate = demodulate;
         IsUpsample = upsample;
         IsDownsample = downsample;
-        Scale = 1.0 / Math.Sqrt(inChannels * kernelSize * kernelSize);
+        Scale = ModulatedConv.Scale(inChannels, kernelSize);
         Padding = kernelSize / 2;
         var taps = blurTaps ?? StyleGan2Defaults.BlurTaps;
 
         weight = new Parameter(ParameterInit.Normal(1, outChannels, inChannels, kernelSize, kernelSize));
         register_parameter("weight", weight);
-        if (upsample)
+        if (upsample || downsample)
         {
-            const int factor = 2;
-            int p = taps.Count - factor - (kernelSize - 1);
-            blur = new Blur(taps, FloorDiv(p + 1, 2) + factor - 1, FloorDiv(p, 2) + 1, upsampleFactor: factor);
-            register_module("blur", blur);
-        }
-        else if (downsample)
-        {
-            const int factor = 2;
-            int p = taps.Count - factor + (kernelSize - 1);
-            blur = new Blur(taps, FloorDiv(p + 1, 2), FloorDiv(p, 2));
+            var (pad0, pad1) = ModulatedConv.BlurPads(taps.Count, kernelSize, upsample);
+            blur = new Blur(taps, pad0, pad1, upsampleFactor: upsample ? 2 : 1);
             register_module("blur", blur);
         }
 
@@ -99,14 +89,8 @@ public sealed class ModulatedConv2d : Module<Tensor, Tensor, Tensor>
     /// <summary>Execution strategy; <see cref="ModulatedConvStrategy.Auto"/>: grouped under the reference backend, else <see cref="ChooseStrategy"/>.</summary>
     public ModulatedConvStrategy Strategy { get; set; } = ModulatedConvStrategy.Auto;
 
-    /// <summary>
-    /// The automatic choice for one call, from measurements of both strategies on every layer of a config-f
-    /// generator (benchmarks: <c>modconv-strategies</c>, table in the README). The extra work of the grouped path
-    /// is modulating and demodulating B*O*I*K*K weights; that of input scaling is two passes over the input and
-    /// output activations. Measured: 1x1 ToRGB layers (3 outputs, tiny weights) are faster grouped at every size;
-    /// 3x3 layers are faster with input scaling while the weights are at least as large as one sample's input
-    /// activations (low resolutions), and grouped above that.
-    /// </summary>
+    /// <summary>The automatic choice for one call (the measured rule of the op, <c>Ops/ModulatedConv/ModulatedConv.cs</c>): grouped for 1x1
+    /// layers, input scaling for 3x3 layers while the weights are at least as large as one sample's input activations.</summary>
     /// <param name="batch">B.</param>
     /// <param name="inChannels">I.</param>
     /// <param name="outChannels">O.</param>
@@ -114,18 +98,7 @@ public sealed class ModulatedConv2d : Module<Tensor, Tensor, Tensor>
     /// <param name="inputHeight">Input height.</param>
     /// <param name="inputWidth">Input width.</param>
     public static ModulatedConvStrategy ChooseStrategy(long batch, long inChannels, long outChannels, long kernelSize, long inputHeight, long inputWidth)
-    {
-        if (kernelSize == 1)
-        {
-            return ModulatedConvStrategy.GroupedWeights;
-        }
-
-        long weights = outChannels * inChannels * kernelSize * kernelSize;
-        long activations = inChannels * inputHeight * inputWidth;
-        return weights >= activations || batch > 1 && weights * batch >= activations * 2
-            ? ModulatedConvStrategy.InputScaling
-            : ModulatedConvStrategy.GroupedWeights;
-    }
+        => ModulatedConv.ChooseStrategy(batch, inChannels, outChannels, kernelSize, inputHeight, inputWidth);
 
     /// <summary>The strategy a call on <paramref name="input"/> uses with the current settings.</summary>
     /// <param name="input">[B, in, H, W].</param>
@@ -154,82 +127,9 @@ public sealed class ModulatedConv2d : Module<Tensor, Tensor, Tensor>
         }
 
         var s = modulation.forward(style); // [B, in]
-        var output = StrategyFor(input) == ModulatedConvStrategy.GroupedWeights ? Grouped(input, s) : InputScaled(input, s);
+        var output = ModulatedConv.Apply(StrategyFor(input), input, weight[0], s, Demodulate, IsUpsample, IsDownsample, blur?.Kernel);
         return ModuleTrace.Report(this, output);
     }
-
-    /// <summary>The reference's fused path: per-sample weights and a grouped convolution.</summary>
-    private Tensor Grouped(Tensor input, Tensor s)
-    {
-        long b = input.shape[0], h = input.shape[2], w = input.shape[3];
-        long inC = InChannels, outC = OutChannels, k = KernelSize;
-
-        var wts = weight * Scale * s.view(b, 1, inC, 1, 1); // [B, out, in, k, k]
-        if (Demodulate)
-        {
-            var demod = (wts.square().sum(new long[] { 2, 3, 4 }) + DemodulationEpsilon).rsqrt(); // [B, out]
-            wts = wts * demod.view(b, outC, 1, 1, 1);
-        }
-
-        if (IsUpsample)
-        {
-            var x = input.view(1, b * inC, h, w);
-            // conv_transpose2d wants [in, out / groups, k, k] per group: swap out/in per sample, no spatial flip.
-            var wt = wts.transpose(1, 2).reshape(b * inC, outC, k, k);
-            var y = Convolutions.Upsample2x(x, wt, groups: b);
-            y = y.view(b, outC, y.shape[2], y.shape[3]);
-            return blur!.forward(y);
-        }
-
-        if (IsDownsample)
-        {
-            var blurred = blur!.forward(input);
-            var x = blurred.view(1, b * inC, blurred.shape[2], blurred.shape[3]);
-            var y = Convolutions.Conv2d(x, wts.view(b * outC, inC, k, k), null, stride: 2, padding: 0, groups: b);
-            return y.view(b, outC, y.shape[2], y.shape[3]);
-        }
-
-        {
-            var x = input.view(1, b * inC, h, w);
-            var y = Convolutions.Conv2d(x, wts.view(b * outC, inC, k, k), null, padding: Padding, groups: b);
-            return y.view(b, outC, h, w);
-        }
-    }
-
-    /// <summary>Input scaling + shared-weight convolution + output scaling (the reference's non-fused path).</summary>
-    private Tensor InputScaled(Tensor input, Tensor s)
-    {
-        long b = input.shape[0];
-        var wts = weight.squeeze(0) * Scale; // [out, in, k, k]
-        var x = input * s.view(b, InChannels, 1, 1);
-
-        Tensor y;
-        if (IsUpsample)
-        {
-            y = Convolutions.Upsample2x(x, wts.transpose(0, 1));
-            y = blur!.forward(y);
-        }
-        else if (IsDownsample)
-        {
-            y = Convolutions.Conv2d(blur!.forward(x), wts, null, stride: 2);
-        }
-        else
-        {
-            y = Convolutions.Conv2d(x, wts, null, padding: Padding);
-        }
-
-        if (Demodulate)
-        {
-            // sum_{i,kh,kw} (w[o,i] s[b,i])^2 = (s^2) @ (sum_k w^2)^T : [B, out] without materialising per-sample weights.
-            var wsq = wts.square().sum(new long[] { 2, 3 }); // [out, in]
-            var demod = (s.square().matmul(wsq.t()) + DemodulationEpsilon).rsqrt(); // [B, out]
-            y = y * demod.view(b, OutChannels, 1, 1);
-        }
-
-        return y;
-    }
-
-    private static int FloorDiv(int a, int b) => (int)Math.Floor(a / (double)b);
 
     /// <inheritdoc />
     public override string ToString()

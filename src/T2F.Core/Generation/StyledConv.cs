@@ -12,7 +12,7 @@ public sealed class StyledConv : Module<Tensor, Tensor, Tensor, Tensor>
 {
     private readonly ModulatedConv2d conv;
     private readonly NoiseInjection noise;
-    private readonly FusedLeakyReLULayer activate;
+    private readonly FusedLeakyReLU activate;
 
     /// <summary>Creates the layer.</summary>
     /// <param name="inChannels">Input channels.</param>
@@ -26,7 +26,7 @@ public sealed class StyledConv : Module<Tensor, Tensor, Tensor, Tensor>
     {
         conv = new ModulatedConv2d(inChannels, outChannels, kernelSize, styleDim, demodulate: true, upsample: upsample, blurTaps: blurTaps);
         noise = new NoiseInjection();
-        activate = new FusedLeakyReLULayer(outChannels);
+        activate = new FusedLeakyReLU(outChannels);
         register_module("conv", conv);
         register_module("noise", noise);
         register_module("activate", activate);

@@ -12,6 +12,11 @@ public enum OpBackend
     /// <summary>Fused CPU code (System.Numerics.Tensors, one pass over memory) and the fastest libtorch formulation per op.</summary>
     CpuFused,
 
-    /// <summary>The CUDA kernels of native/cuda, compiled with NVRTC; falls back to <see cref="Reference"/> with one log line where no CUDA driver is present.</summary>
+    /// <summary>
+    /// The CUDA kernels of the op folders (<c>Ops/&lt;op&gt;/*.cu</c>, compiled with NVRTC) for CUDA tensors: bias_act and
+    /// upfirdn2d forward, and only without gradients (the kernels are not wired into autograd); everything else on CUDA
+    /// tensors runs on libtorch. Calls that need gradients, and machines without a CUDA driver, take
+    /// <see cref="Reference"/> (the latter logged once); CPU tensors take <see cref="CpuFused"/>.
+    /// </summary>
     Cuda,
 }

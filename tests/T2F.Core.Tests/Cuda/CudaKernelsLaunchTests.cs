@@ -1,9 +1,10 @@
 using T2F.Core.Cuda;
+using T2F.Core.Ops;
 using Xunit;
 
 namespace T2F.Core.Tests.Cuda;
 
-/// <summary>CudaKernels against a recording driver: what it compiles, loads and launches, without a GPU.</summary>
+/// <summary>CudaKernels and the ops' launchers against a recording driver: what they compile, load and launch, without a GPU.</summary>
 public class CudaKernelsLaunchTests
 {
     private sealed class RecordingDriver : ICudaDriver
@@ -107,7 +108,7 @@ public class CudaKernelsLaunchTests
         var (kernels, driver, _, dir) = Create();
         try
         {
-            kernels.BiasActForward(1, 2, 3, total: 1000, channels: 10, inner: 25, leakyRelu: true, slope: 0.2f, gain: 2f);
+            BiasActCuda.Forward(kernels, 1, 2, 3, total: 1000, channels: 10, inner: 25, leakyRelu: true, slope: 0.2f, gain: 2f);
             var launch = driver.Launches.Single();
             Assert.Equal("t2f_bias_act_forward", launch.Function);
             Assert.Equal((4u, 1u, 1u), launch.Grid);             // ceil(1000 / 256)
@@ -116,17 +117,22 @@ public class CudaKernelsLaunchTests
             Assert.Equal(BitConverter.GetBytes(1000L), launch.Args[3]);
             Assert.Equal(BitConverter.GetBytes(0.2f), launch.Args[7]);
 
-            kernels.ModulatedConv(1, 2, 3, 4, 5, batch: 2, inChannels: 16, outChannels: 20, height: 33, width: 17, kernelSize: 3, stride: 1, padding: 1, scale: 0.1f);
+            ModulatedConvCuda.Direct(kernels, 1, 2, 3, 4, 5, batch: 2, inChannels: 16, outChannels: 20, height: 33, width: 17, kernelSize: 3, stride: 1, padding: 1, scale: 0.1f);
             var conv = driver.Launches[^1];
             Assert.Equal("t2f_modconv_direct", conv.Function);
             Assert.Equal((3u * 2u, 3u, 2u), conv.Grid);           // tiles (17/16 -> 2) x (33/16 -> 3), ceil(20/8) = 3 channel groups, batch 2
             Assert.Equal((16u, 16u, 1u), conv.Block);
 
-            kernels.ModulateWeights(1, 2, 3, 4, batch: 3, outChannels: 5, inChannels: 6, kernelArea: 9, scale: 0.1f, demodulate: true);
+            ModulatedConvCuda.ModulateWeights(kernels, 1, 2, 3, 4, batch: 3, outChannels: 5, inChannels: 6, kernelArea: 9, scale: 0.1f, demodulate: true);
             Assert.Equal((15u, 1u, 1u), driver.Launches[^1].Grid);
             Assert.Equal(256u * 4u, driver.Launches[^1].Shared);
 
-            Assert.Throws<ArgumentException>(() => kernels.ModulatedConv(1, 2, 3, 4, 5, 1, 1, 1, 4, 4, kernelSize: 5, stride: 1, padding: 2, scale: 1));
+            UpFirDn2dCuda.Forward(kernels, 1, 2, 3, planes: 4, height: 19, width: 17, kernelHeight: 3, kernelWidth: 4, upX: 2, upY: 2, downX: 1, downY: 1, padX0: 2, padY0: 2, outHeight: 38, outWidth: 34);
+            Assert.Equal("t2f_upfirdn2d", driver.Launches[^1].Function);
+            Assert.Equal((21u, 1u, 1u), driver.Launches[^1].Grid);   // ceil(4 * 38 * 34 / 256)
+            Assert.Equal(16, driver.Launches[^1].ArgCount);
+
+            Assert.Throws<ArgumentException>(() => ModulatedConvCuda.Direct(kernels, 1, 2, 3, 4, 5, 1, 1, 1, 4, 4, kernelSize: 5, stride: 1, padding: 2, scale: 1));
         }
         finally
         {

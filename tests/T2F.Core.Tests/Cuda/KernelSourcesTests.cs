@@ -6,14 +6,27 @@ namespace T2F.Core.Tests.Cuda;
 public class KernelSourcesTests
 {
     [Fact]
-    public void EveryCudaSourceOfNativeCudaIsEmbedded()
+    public void EveryCudaSourceOfTheOpFoldersIsEmbedded()
     {
-        var onDisk = Directory.GetFiles(Path.Combine(RepoRoot(), "native", "cuda"), "*.cu").Select(Path.GetFileName).OrderBy(n => n, StringComparer.Ordinal);
-        Assert.Equal(onDisk, KernelSources.Names);
+        string ops = Path.Combine(RepoRoot(), "src", "T2F.Core", "Ops");
+        var onDisk = Directory.GetFiles(ops, "*.cu", SearchOption.AllDirectories).ToDictionary(f => Path.GetFileName(f), StringComparer.Ordinal);
+        Assert.Equal(onDisk.Keys.OrderBy(n => n, StringComparer.Ordinal), KernelSources.Names);
         foreach (var name in KernelSources.Names)
         {
-            Assert.Equal(File.ReadAllText(Path.Combine(RepoRoot(), "native", "cuda", name)), KernelSources.Read(name));
+            Assert.Equal(File.ReadAllText(onDisk[name]), KernelSources.Read(name));
         }
+    }
+
+    [Fact]
+    public void KernelsLiveInTheirOpsFolderAndNoneOutsideIt()
+    {
+        // One folder per op: each op's kernels beside its launcher; native/ holds no CUDA source.
+        string ops = Path.Combine(RepoRoot(), "src", "T2F.Core", "Ops");
+        Assert.True(File.Exists(Path.Combine(ops, "BiasAct", "bias_act.cu")));
+        Assert.True(File.Exists(Path.Combine(ops, "UpFirDn2d", "upfirdn2d.cu")));
+        Assert.True(File.Exists(Path.Combine(ops, "ModulatedConv", "modconv.cu")));
+        Assert.True(File.Exists(Path.Combine(ops, "ModulatedConv", "modulate.cu")));
+        Assert.Empty(Directory.GetFiles(Path.Combine(RepoRoot(), "native"), "*.cu", SearchOption.AllDirectories));
     }
 
     [Fact]

@@ -1,78 +1,25 @@
 using TensorPrimitives = System.Numerics.Tensors.TensorPrimitives;
-using System.Runtime.InteropServices;
 using TorchSharp;
 using static TorchSharp.torch;
 
 namespace T2F.Core.Ops;
 
-/// <summary>
-/// Fused bias + leaky ReLU + gain: <c>lrelu(x + b, slope) * gain</c> with slope 0.2 and gain sqrt(2) by default
-/// (reference: rosinality <c>op/fused_act.py</c> <c>fused_leaky_relu</c>). The bias is broadcast along dimension 1.
-/// </summary>
-public static class FusedLeakyReLU
+/// <summary>bias_act's fused CPU path.</summary>
+public static partial class BiasAct
 {
-    /// <summary>The negative slope every StyleGAN2 layer uses.</summary>
-    public const double DefaultNegativeSlope = 0.2;
-
-    /// <summary>The gain sqrt(2) that keeps the activation variance-preserving.</summary>
-    public static readonly double DefaultGain = Math.Sqrt(2.0);
-
     // Elements per chunk of the slope pass: the chunk and its scaled copy stay in L1/L2.
     private const int ChunkElements = 4096;
 
     // Below this size the fused path's setup outweighs its savings; libtorch handles it.
     private const long ParallelThreshold = 1 << 16;
 
-    /// <summary>Applies the activation with the backend selected by <see cref="OpSettings.Backend"/>.</summary>
-    /// <param name="input">Any tensor of rank >= 2, channels in dimension 1.</param>
-    /// <param name="bias">Optional bias [C].</param>
-    /// <param name="negativeSlope">Slope for negative inputs (default 0.2).</param>
-    /// <param name="gain">Output multiplier (default sqrt 2).</param>
-    public static Tensor Apply(Tensor input, Tensor? bias = null, double negativeSlope = DefaultNegativeSlope, double? gain = null)
-    {
-        double g = gain ?? DefaultGain;
-        Validate(input, bias);
-        var backend = OpSettings.Resolve(input);
-        if (backend == OpBackend.CpuFused && CanFuseOnCpu(input, bias, negativeSlope))
-        {
-            return CpuFused(input, bias, negativeSlope, g);
-        }
-
-        if (backend == OpBackend.Cuda && Cuda.CudaKernels.TryGetDefault(out var kernels, out _) && !NeedsGrad(input, bias))
-        {
-            return kernels!.FusedBiasLeakyReLU(input, bias, negativeSlope, g);
-        }
-
-        return Reference(input, bias, negativeSlope, g);
-    }
-
-    /// <summary>Applies the activation with the reference path (plain TorchSharp ops).</summary>
-    /// <param name="input">Any tensor of rank >= 2, channels in dimension 1.</param>
-    /// <param name="bias">Optional bias [C]; C must equal <c>input.shape[1]</c>.</param>
-    /// <param name="negativeSlope">Slope for negative inputs.</param>
-    /// <param name="gain">Output multiplier.</param>
-    public static Tensor Reference(Tensor input, Tensor? bias, double negativeSlope, double gain)
-    {
-        Validate(input, bias);
-        Tensor x = input;
-        if (bias is not null)
-        {
-            var view = new long[input.dim()];
-            Array.Fill(view, 1L);
-            view[1] = bias.shape[0];
-            x = input + bias.view(view);
-        }
-
-        return nn.functional.leaky_relu(x, negativeSlope) * gain;
-    }
-
     /// <summary>
     /// The fused CPU path: one pass over the input's memory, chunked so the intermediate values stay in L1,
     /// vectorised with <see cref="TensorPrimitives"/> and split over cores for large tensors. Requires a
-    /// contiguous float32 CPU tensor and a slope in [0, 1]; no autograd graph is recorded, so callers that
+    /// float32 CPU tensor and a slope in [0, 1]; no autograd graph is recorded, so callers that
     /// need gradients use <see cref="Reference"/> (which <see cref="Apply"/> does automatically).
     /// </summary>
-    /// <param name="input">Contiguous float32 CPU tensor, channels in dimension 1.</param>
+    /// <param name="input">Float32 CPU tensor, channels in dimension 1 (made contiguous if it is not).</param>
     /// <param name="bias">Optional float32 bias [C].</param>
     /// <param name="negativeSlope">Slope in [0, 1].</param>
     /// <param name="gain">Output multiplier, >= 0.</param>
@@ -81,7 +28,7 @@ public static class FusedLeakyReLU
         Validate(input, bias);
         if (!CanFuseOnCpu(input, bias, negativeSlope) || gain < 0)
         {
-            throw new ArgumentException("The fused CPU path needs a float32 CPU input, a float32 bias, a slope in [0, 1] and a gain >= 0; use Apply, which picks the path.");
+            throw new ArgumentException("The fused CPU path of bias_act needs a float32 CPU input, a float32 bias, a slope in [0, 1] and a gain >= 0; use BiasAct.Apply, which picks the path.");
         }
 
         using var x = input.contiguous();
@@ -154,21 +101,4 @@ public static class FusedLeakyReLU
            && input.numel() / Math.Max(1, input.shape[0] * input.shape[1]) <= int.MaxValue
            && input.shape[0] * input.shape[1] <= int.MaxValue
            && !NeedsGrad(input, bias);
-
-    private static bool NeedsGrad(Tensor input, Tensor? bias)
-        => torch.is_grad_enabled() && (input.requires_grad || (bias?.requires_grad ?? false));
-
-    private static void Validate(Tensor input, Tensor? bias)
-    {
-        ArgumentNullException.ThrowIfNull(input);
-        if (input.dim() < 2)
-        {
-            throw new ArgumentException($"FusedLeakyReLU expects a tensor of rank >= 2 with channels in dimension 1; got shape [{string.Join(", ", input.shape)}].", nameof(input));
-        }
-
-        if (bias is not null && (bias.dim() != 1 || bias.shape[0] != input.shape[1]))
-        {
-            throw new ArgumentException($"FusedLeakyReLU bias must have shape [{input.shape[1]}] (the input's channel count); got [{string.Join(", ", bias.shape)}].", nameof(bias));
-        }
-    }
 }
