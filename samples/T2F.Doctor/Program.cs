@@ -28,7 +28,7 @@ public static class Program
                 switch (args[i])
                 {
                     case "--route" when i + 1 < args.Length:
-                        OpSettings.ConvolutionRoute = OpSettings.ParseRoute(args[++i]);
+                        OpSettings.Default = OpSettings.Default with { ConvolutionRoute = OpSettings.ParseRoute(args[++i]) };
                         break;
                     case "--quiet":
                         quiet = true;

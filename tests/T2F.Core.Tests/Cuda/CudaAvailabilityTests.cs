@@ -38,7 +38,7 @@ public class CudaAvailabilityTests
         OpSettings.Log = messages.Add;
         try
         {
-            using var backend = new BackendScope(OpBackend.Cuda);
+            using var backend = OpSettings.Use(OpBackend.Cuda);
             using var scope = NewDisposeScope();
             var x = randn(2, 4, 8, 8);
             Assert.Equal(OpBackend.CpuFused, OpSettings.Resolve(x));
@@ -58,17 +58,17 @@ public class CudaAvailabilityTests
     {
         using var scope = NewDisposeScope();
         var x = randn(1, 1, 2, 2);
-        using (new BackendScope(OpBackend.Reference))
+        using (OpSettings.Use(OpBackend.Reference))
         {
             Assert.Equal(OpBackend.Reference, OpSettings.Resolve(x));
         }
 
-        using (new BackendScope(OpBackend.Auto))
+        using (OpSettings.Use(OpBackend.Auto))
         {
             Assert.Equal(OpBackend.CpuFused, OpSettings.Resolve(x));
         }
 
-        using (new BackendScope(OpBackend.CpuFused))
+        using (OpSettings.Use(OpBackend.CpuFused))
         {
             Assert.Equal(OpBackend.CpuFused, OpSettings.Resolve(x));
         }

@@ -31,7 +31,7 @@ public class ConvolutionRouteGoldenTests
     [MemberData(nameof(Routes))]
     public void GeneratorImageAndEveryLayerMatchOnTheRoute(ConvolutionRoute route, UpsampleFormulation formulation)
     {
-        using var routeScope = new ConvolutionRouteScope(route, formulation);
+        using var routeScope = OpSettings.Use(OpSettings.Current with { ConvolutionRoute = route, UpsampleFormulation = formulation });
         foreach (var strategy in new[] { ModulatedConvStrategy.GroupedWeights, ModulatedConvStrategy.InputScaling })
         {
             using var scope = NewDisposeScope();
@@ -59,7 +59,7 @@ public class ConvolutionRouteGoldenTests
     [InlineData(ConvolutionRoute.OneDnnDisabled)]
     public void DiscriminatorLogitsAndR1GradientMatchOnTheRoute(ConvolutionRoute route)
     {
-        using var routeScope = new ConvolutionRouteScope(route);
+        using var routeScope = OpSettings.Use(OpSettings.Current with { ConvolutionRoute = route });
         using var scope = NewDisposeScope();
         using var d = G.LoadDiscriminator();
         TensorAssert.Close(G.Tensor("out.d_fake"), d.forward(G.Tensor("out.img")), StyleGan2Golden.ScalarAtol, StyleGan2Golden.ScalarRtol, $"out.d_fake ({route})");
