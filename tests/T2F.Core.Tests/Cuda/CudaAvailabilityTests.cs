@@ -7,6 +7,8 @@ using Xunit;
 namespace T2F.Core.Tests.Cuda;
 
 /// <summary>Without a CUDA driver the binding says so cleanly and the ops fall back loudly, once.</summary>
+// Serial: swaps OpSettings.Log, where every op of the process logs.
+[Collection(ProcessWideStateCollection.Name)]
 public class CudaAvailabilityTests
 {
     [Fact]

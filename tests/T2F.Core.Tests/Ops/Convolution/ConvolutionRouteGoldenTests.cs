@@ -12,6 +12,10 @@ namespace T2F.Core.Tests.Ops;
 /// The fallback convolution routes and the sub-pixel up-sampling against the reference's golden vectors, forced on
 /// whatever CPU runs the tests, so the routes an affected CPU takes stay tested where the CPU is healthy.
 /// </summary>
+// Serial: the OneDnnDisabled cases switch libtorch's oneDNN off for the whole process while they run; tests beside them
+// would compute on ATen's kernels, exact but not bit-identical to oneDNN's, and those that compare two runs bit for bit
+// (a bundle round trip, the same seed twice) would see the difference.
+[Collection(ProcessWideStateCollection.Name)]
 [Trait("Category", "Golden")]
 public class ConvolutionRouteGoldenTests
 {

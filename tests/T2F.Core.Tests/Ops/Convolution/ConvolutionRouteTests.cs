@@ -10,6 +10,9 @@ using F = TorchSharp.torch.nn.functional;
 namespace T2F.Core.Tests.Ops;
 
 /// <summary>The routed convolutions, the numerics self-check and the route decision, on any CPU.</summary>
+// Serial: tests flip and read libtorch's process-wide oneDNN switch (routes, self-checks, the diagnostics report), and the
+// doctor's test redirects the console.
+[Collection(ProcessWideStateCollection.Name)]
 public class ConvolutionRouteTests
 {
     [Theory]
