@@ -28,9 +28,7 @@ public abstract class GeneratorBenchmarkBase
 {
     private StyleGan2Generator generator = null!;
     private Tensor z = null!;
-    private OpBackend previousBackend;
-    private ConvolutionRoute previousRoute;
-    private UpsampleFormulation previousFormulation;
+    private OpOptions options = null!;
 
     protected abstract int BatchSize { get; }
 
@@ -50,12 +48,12 @@ public abstract class GeneratorBenchmarkBase
         torch.manual_seed(1);
         generator = new StyleGan2Generator(GeneratorConfig.Create(Resolution));
         generator.eval();
-        previousBackend = OpSettings.Backend;
-        previousRoute = OpSettings.ConvolutionRoute;
-        previousFormulation = OpSettings.UpsampleFormulation;
-        OpSettings.ConvolutionRoute = ConvRoute;
-        OpSettings.UpsampleFormulation = Upsampling;
-        OpSettings.Backend = Mode == GeneratorPath.Reference ? OpBackend.Reference : OpBackend.CpuFused;
+        options = new OpOptions
+        {
+            Backend = Mode == GeneratorPath.Reference ? OpBackend.Reference : OpBackend.CpuFused,
+            ConvolutionRoute = ConvRoute,
+            UpsampleFormulation = Upsampling,
+        };
         generator.SetModulatedConvStrategy(Mode switch
         {
             GeneratorPath.Reference or GeneratorPath.FusedGrouped => ModulatedConvStrategy.GroupedWeights,
@@ -70,6 +68,9 @@ public abstract class GeneratorBenchmarkBase
     [Benchmark]
     public float Generate()
     {
+        // A scope per call (a few allocations against hundreds of milliseconds): BenchmarkDotNet's set-up may run on
+        // another flow than the calls, and the settings must not leak into the other suites of this process.
+        using var ops = OpSettings.Use(options);
         using var scope = torch.NewDisposeScope();
         using var noGrad = torch.no_grad();
         var output = generator.Generate(new[] { z }, new GenerateOptions { Noise = NoiseMode.Constant });
@@ -79,9 +80,6 @@ public abstract class GeneratorBenchmarkBase
     [GlobalCleanup]
     public void Cleanup()
     {
-        OpSettings.Backend = previousBackend;
-        OpSettings.ConvolutionRoute = previousRoute;
-        OpSettings.UpsampleFormulation = previousFormulation;
         z.Dispose();
         generator.Dispose();
     }

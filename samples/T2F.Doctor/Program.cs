@@ -27,7 +27,7 @@ public static class Program
         {
             if (r.GetValue(route) is { } name)
             {
-                OpSettings.ConvolutionRoute = OpSettings.ParseRoute(name);
+                OpSettings.Default = OpSettings.Default with { ConvolutionRoute = OpSettings.ParseRoute(name) };
             }
 
             return Run(r.GetValue(quiet));

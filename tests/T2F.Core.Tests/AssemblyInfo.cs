@@ -1,4 +1,7 @@
 using Xunit;
 
-// OpSettings.Backend is process-wide and libtorch already uses both cores: run test classes one at a time.
-[assembly: CollectionBehavior(DisableTestParallelization = true)]
+// Test classes run in parallel, one per core (xunit's default). Op settings are scoped (OpSettings.Use, an AsyncLocal),
+// so they need no serialisation; the classes that share process-wide state run alone, after the others, in the
+// ProcessWideStateCollection (TestSupport/ProcessWideStateCollection.cs), and libtorch runs one intra-op thread per test
+// thread (TestSupport/LibTorchThreads.cs).
+[assembly: CollectionBehavior(CollectionBehavior.CollectionPerClass, DisableTestParallelization = false)]

@@ -41,7 +41,7 @@ public sealed record DiagnosticsReport
     /// <summary>What the library did to the native allocator (<c>T2F_MALLOC_TUNING=0</c> keeps glibc's defaults).</summary>
     public required string NativeAllocator { get; init; }
 
-    /// <summary>The route setting (<see cref="Ops.OpSettings.ConvolutionRoute"/>).</summary>
+    /// <summary>The route setting where the report was collected (<see cref="Ops.OpSettings.Current"/>).</summary>
     public required ConvolutionRoute RouteSetting { get; init; }
 
     /// <summary>The route CPU float32 convolutions take.</summary>

@@ -59,6 +59,29 @@ public static class NumericsSelfCheck
     /// <summary>Runs the battery with the float32 side computed by <paramref name="kernels"/> (the seam tests use to inject a wrong convolution).</summary>
     internal static SelfCheckReport Run(ConvolutionRoute route, SelfCheckKernels kernels)
     {
+        // oneDNN's switch is process-wide: hold it off for the whole battery, so that another flow's convolution on
+        // another route cannot turn it back on between the cases (or between a forward pass and its gradients).
+        bool hold = route == ConvolutionRoute.OneDnnDisabled;
+        if (hold)
+        {
+            ConvolutionRouting.HoldOneDnnDisabled();
+        }
+
+        try
+        {
+            return RunBattery(route, kernels);
+        }
+        finally
+        {
+            if (hold)
+            {
+                ConvolutionRouting.ReleaseOneDnnDisabled();
+            }
+        }
+    }
+
+    private static SelfCheckReport RunBattery(ConvolutionRoute route, SelfCheckKernels kernels)
+    {
         var watch = Stopwatch.StartNew();
         var results = new List<SelfCheckCase>(Battery.Length);
         using var grad = torch.enable_grad();

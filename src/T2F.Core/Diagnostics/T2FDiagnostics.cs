@@ -16,7 +16,7 @@ public static class T2FDiagnostics
 {
     /// <summary>The routing decision of this process (runs the self-check on first use); null while a route other than Auto is forced and Auto never ran.</summary>
     public static ConvolutionRoutingDecision? RoutingDecision
-        => OpSettings.ConvolutionRoute == ConvolutionRoute.Auto || ConvolutionRouting.Decided ? ConvolutionRouting.Decision : null;
+        => OpSettings.Current.ConvolutionRoute == ConvolutionRoute.Auto || ConvolutionRouting.Decided ? ConvolutionRouting.Decision : null;
 
     /// <summary>
     /// Whether the ops' CUDA kernels load on this machine: a CUDA driver with a device, and NVRTC to compile them (once;
@@ -51,7 +51,7 @@ public static class T2FDiagnostics
             OneDnnEnabled = LibTorchContext.OneDnnEnabled,
             NnpackAvailable = LibTorchContext.NnpackAvailable,
             NativeAllocator = Diagnostics.NativeAllocator.State,
-            RouteSetting = OpSettings.ConvolutionRoute,
+            RouteSetting = OpSettings.Current.ConvolutionRoute,
             ActiveRoute = active,
             AutoDecision = decision,
             ActiveRouteCheck = check,

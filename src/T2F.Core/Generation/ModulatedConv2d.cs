@@ -110,7 +110,7 @@ public sealed class ModulatedConv2d : Module<Tensor, Tensor, Tensor>
             return Strategy;
         }
 
-        return OpSettings.Backend == OpBackend.Reference
+        return OpSettings.Current.Backend == OpBackend.Reference
             ? ModulatedConvStrategy.GroupedWeights
             : ChooseStrategy(input.shape[0], InChannels, OutChannels, KernelSize, input.shape[2], input.shape[3]);
     }

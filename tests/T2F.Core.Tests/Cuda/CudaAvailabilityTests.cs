@@ -7,6 +7,8 @@ using Xunit;
 namespace T2F.Core.Tests.Cuda;
 
 /// <summary>Without a CUDA driver the binding says so cleanly and the ops fall back loudly, once.</summary>
+// Serial: swaps OpSettings.Log, where every op of the process logs.
+[Collection(ProcessWideStateCollection.Name)]
 public class CudaAvailabilityTests
 {
     [Fact]
@@ -38,7 +40,7 @@ public class CudaAvailabilityTests
         OpSettings.Log = messages.Add;
         try
         {
-            using var backend = new BackendScope(OpBackend.Cuda);
+            using var backend = OpSettings.Use(OpBackend.Cuda);
             using var scope = NewDisposeScope();
             var x = randn(2, 4, 8, 8);
             Assert.Equal(OpBackend.CpuFused, OpSettings.Resolve(x));
@@ -58,17 +60,17 @@ public class CudaAvailabilityTests
     {
         using var scope = NewDisposeScope();
         var x = randn(1, 1, 2, 2);
-        using (new BackendScope(OpBackend.Reference))
+        using (OpSettings.Use(OpBackend.Reference))
         {
             Assert.Equal(OpBackend.Reference, OpSettings.Resolve(x));
         }
 
-        using (new BackendScope(OpBackend.Auto))
+        using (OpSettings.Use(OpBackend.Auto))
         {
             Assert.Equal(OpBackend.CpuFused, OpSettings.Resolve(x));
         }
 
-        using (new BackendScope(OpBackend.CpuFused))
+        using (OpSettings.Use(OpBackend.CpuFused))
         {
             Assert.Equal(OpBackend.CpuFused, OpSettings.Resolve(x));
         }

@@ -12,7 +12,7 @@ public class BackendGradientTests
 {
     private static Dictionary<string, Tensor> Gradients(OpBackend backend, ModulatedConvStrategy strategy)
     {
-        using var scopeBackend = new BackendScope(backend);
+        using var scopeBackend = OpSettings.Use(backend);
         var golden = StyleGan2Golden.Instance;
         var g = golden.LoadGenerator();
         g.SetModulatedConvStrategy(strategy);

@@ -16,7 +16,7 @@ public class DiscriminatorGoldenTests
     [InlineData(OpBackend.CpuFused)]
     public void LogitsAndEveryTraceMatch(OpBackend backend)
     {
-        using var backendScope = new BackendScope(backend);
+        using var backendScope = OpSettings.Use(backend);
         using var scope = NewDisposeScope();
         using var d = G.LoadDiscriminator();
         using var capture = new TraceCapture();

@@ -60,7 +60,7 @@ public class GeneratorGoldenTests
     [MemberData(nameof(Paths))]
     public void ImageWithExplicitNoiseAndEveryLayerTraceMatch(OpBackend backend, ModulatedConvStrategy strategy)
     {
-        using var backendScope = new BackendScope(backend);
+        using var backendScope = OpSettings.Use(backend);
         using var scope = NewDisposeScope();
         using var g = Load(strategy);
         using var capture = new TraceCapture();
@@ -87,7 +87,7 @@ public class GeneratorGoldenTests
     [MemberData(nameof(Paths))]
     public void ConstantNoiseUsesTheStoredBuffers(OpBackend backend, ModulatedConvStrategy strategy)
     {
-        using var backendScope = new BackendScope(backend);
+        using var backendScope = OpSettings.Use(backend);
         using var scope = NewDisposeScope();
         using var g = Load(strategy);
         var output = g.Generate(new[] { G.Tensor("input.z") }, new GenerateOptions { Noise = NoiseMode.Constant });
@@ -126,7 +126,7 @@ public class GeneratorGoldenTests
     [MemberData(nameof(Paths))]
     public void StyleMixingWithInjectIndexMatches(OpBackend backend, ModulatedConvStrategy strategy)
     {
-        using var backendScope = new BackendScope(backend);
+        using var backendScope = OpSettings.Use(backend);
         using var scope = NewDisposeScope();
         using var g = Load(strategy);
         int inject = G.Case("style_mixing").GetProperty("params").GetProperty("inject_index").GetInt32();

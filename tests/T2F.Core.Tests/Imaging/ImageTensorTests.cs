@@ -22,8 +22,7 @@ public class ImageTensorTests
     public void PngRoundTripsThroughSkia()
     {
         using var scope = NewDisposeScope();
-        manual_seed(2);
-        var image = rand(1, 3, 9, 7) * 2 - 1;
+        var image = rand(new long[] { 1, 3, 9, 7 }, generator: new TorchSharp.torch.Generator(2)) * 2 - 1;
         string dir = Directory.CreateTempSubdirectory("t2f-img").FullName;
         try
         {

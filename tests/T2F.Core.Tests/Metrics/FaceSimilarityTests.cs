@@ -30,10 +30,10 @@ public sealed class FaceSimilarityTests
         // Descriptors that share a large common component look alike by raw cosine (as face descriptors do, ~0.9)
         // but not after centring.
         using var scope = torch.NewDisposeScope();
-        torch.manual_seed(1);
+        var generator = new torch.Generator(1);
         var offset = torch.full(1, 16, 2.0, dtype: ScalarType.Float64);
-        var generated = torch.randn(200, 16, dtype: ScalarType.Float64) + offset;
-        var truth = torch.randn(200, 16, dtype: ScalarType.Float64) + offset;
+        var generated = torch.randn(new long[] { 200, 16 }, ScalarType.Float64, generator: generator) + offset;
+        var truth = torch.randn(new long[] { 200, 16 }, ScalarType.Float64, generator: generator) + offset;
         var result = FaceSimilarity.Compare(generated, truth, "test");
         Assert.True(result.MeanCosine > 0.6, $"raw cosine {result.MeanCosine}");
         Assert.InRange(result.MeanCentredCosine, -0.1, 0.1);

@@ -46,8 +46,7 @@ public sealed class FidInceptionV3Tests
         model.eval();
         using var scope = torch.NewDisposeScope();
         using var noGrad = torch.no_grad();
-        torch.manual_seed(0);
-        var input = (torch.rand(1, 3, 299, 299) * 2) - 1;
+        var input = (torch.rand(new long[] { 1, 3, 299, 299 }, generator: new torch.Generator(0)) * 2) - 1;
         var blocks = model.ForwardBlocks(input);
         Assert.Equal(new long[] { 1, 64, 73, 73 }, blocks[0].shape);
         Assert.Equal(new long[] { 1, 192, 35, 35 }, blocks[1].shape);

@@ -110,11 +110,11 @@ public sealed class FrechetDistanceTests
         using var acc2 = new FeatureStatisticsAccumulator(d);
         using (torch.NewDisposeScope())
         {
-            torch.manual_seed(11);
+            var generator = new torch.Generator(11);
             for (int i = 0; i < 20; i++)
             {
-                acc1.Add(torch.randn(5000, d, dtype: ScalarType.Float64));
-                acc2.Add((torch.randn(5000, d, dtype: ScalarType.Float64) * 2) + 1);
+                acc1.Add(torch.randn(new long[] { 5000, d }, ScalarType.Float64, generator: generator));
+                acc2.Add((torch.randn(new long[] { 5000, d }, ScalarType.Float64, generator: generator) * 2) + 1);
             }
         }
 
@@ -131,9 +131,8 @@ public sealed class FrechetDistanceTests
         GaussianStatistics stats;
         using (torch.NewDisposeScope())
         {
-            torch.manual_seed(3);
             using var acc = new FeatureStatisticsAccumulator(d);
-            acc.Add(torch.rand(d / 2, d, dtype: ScalarType.Float64));
+            acc.Add(torch.rand(new long[] { d / 2, d }, ScalarType.Float64, generator: new torch.Generator(3)));
             stats = acc.ToStatistics();
         }
 

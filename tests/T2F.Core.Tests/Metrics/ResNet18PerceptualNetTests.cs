@@ -22,8 +22,7 @@ public sealed class ResNet18PerceptualNetTests
         using var net = ResNet18Models.LoadPerceptualNet();
         using var scope = torch.NewDisposeScope();
         using var noGrad = torch.no_grad();
-        torch.manual_seed(3);
-        var images = (torch.rand(2, 3, 224, 224) * 2) - 1;
+        var images = (torch.rand(new long[] { 2, 3, 224, 224 }, generator: new torch.Generator(3)) * 2) - 1;
         var ours = net.ForwardPooled(images);
         Assert.Equal(new long[] { 2, 512, 1, 1 }, ours.shape);
         var oursValues = ours.data<float>().ToArray();
@@ -68,8 +67,7 @@ public sealed class ResNet18PerceptualNetTests
 
         using var extractor = new PerceptualFeatureExtractor(net, inputSize: 64, ownsNetwork: false);
         using var scope = torch.NewDisposeScope();
-        torch.manual_seed(4);
-        var images = ((torch.rand(1, 3, 48, 48) * 2) - 1).requires_grad_(true);
+        var images = ((torch.rand(new long[] { 1, 3, 48, 48 }, generator: new torch.Generator(4)) * 2) - 1).requires_grad_(true);
         var layers = net.ForwardLayers(images);
         Assert.Equal(new long[] { 1, 64, 12, 12 }, layers[0].shape);
         Assert.Equal(new long[] { 1, 512, 2, 2 }, layers[3].shape);

@@ -74,8 +74,7 @@ public sealed class Vgg16PerceptualNetTests
             using var net = Vgg16PerceptualNet.Load(path);
             Assert.All(net.parameters(), p => Assert.False(p.requires_grad));
             using var scope = torch.NewDisposeScope();
-            torch.manual_seed(0);
-            var images = ((torch.rand(2, 3, 32, 48) * 2) - 1).requires_grad_(true);
+            var images = ((torch.rand(new long[] { 2, 3, 32, 48 }, generator: new torch.Generator(0)) * 2) - 1).requires_grad_(true);
             var layers = net.ForwardLayers(images);
             Assert.Equal(new[] { "relu1_2", "relu2_2", "relu3_3", "relu4_3" }, net.LayerNames);
             Assert.Equal(new long[] { 2, 64, 32, 48 }, layers[0].shape);

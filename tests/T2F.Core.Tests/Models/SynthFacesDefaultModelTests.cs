@@ -7,6 +7,8 @@ using Xunit;
 namespace T2F.Core.Tests.Models;
 
 /// <summary>The embedded default model (T2F.Models.SynthFaces) through <c>TextToFacePipeline.LoadDefault()</c>.</summary>
+// Serial: AThousandGenerationsKeepMemoryFlat measures the process's resident memory, which tests running beside it would move.
+[Collection(ProcessWideStateCollection.Name)]
 public class SynthFacesDefaultModelTests : IClassFixture<SynthFacesDefaultModelTests.Model>
 {
     public sealed class Model : IDisposable

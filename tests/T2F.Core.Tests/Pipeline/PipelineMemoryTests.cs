@@ -8,6 +8,8 @@ using Xunit;
 
 namespace T2F.Core.Tests.Pipeline;
 
+// Serial: measures the process's resident memory, which tests running beside it would move.
+[Collection(ProcessWideStateCollection.Name)]
 public class PipelineMemoryTests
 {
     private const long Budget = 50L << 20;

@@ -1,9 +1,12 @@
 using T2F.Core.Data;
 using Xunit;
+using T2F.Core.Tests.TestSupport;
 
 namespace T2F.Core.Tests.Samples;
 
 /// <summary>samples/T2F.Batch local, with the embedded default model.</summary>
+// Serial: T2F.Batch local sets libtorch's thread count, which is process-wide.
+[Collection(ProcessWideStateCollection.Name)]
 public class BatchSampleTests
 {
     [Fact]

@@ -1,10 +1,14 @@
 using System.Text.Json;
 using T2F.Core.Data.SynthFaces;
 using Xunit;
+using T2F.Core.Tests.TestSupport;
 
 namespace T2F.Core.Tests.Samples;
 
 /// <summary>The evaluation sample end to end on a few SynthFaces: writes metrics.json, report.md and the sheet; same seed, same numbers.</summary>
+// Serial: T2F.Evaluate seeds torch's global generator (its two runs are compared), sets libtorch's thread count, and one test
+// redirects the console's standard error.
+[Collection(ProcessWideStateCollection.Name)]
 public class EvaluateSampleTests
 {
     private static readonly string[] Keys = ["frechet_distance", "similarity", "fsd", "attribute_accuracy", "diversity"];

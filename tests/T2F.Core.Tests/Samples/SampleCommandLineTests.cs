@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Sockets;
 using System.Reflection;
 using System.Text.RegularExpressions;
+using T2F.Core.Tests.TestSupport;
 using Xunit;
 
 namespace T2F.Core.Tests.Samples;
@@ -12,6 +13,9 @@ namespace T2F.Core.Tests.Samples;
 /// description; a usage error exits 2 with one line on stderr; a valid invocation runs. The options each sample
 /// renders with are tested by the sample's own test class.
 /// </summary>
+// Serial: it redirects the process's console to read what each program prints, and valid invocations may set
+// libtorch's thread count (--threads).
+[Collection(ProcessWideStateCollection.Name)]
 public class SampleCommandLineTests
 {
     private static readonly Dictionary<string, Func<string[], int>> Programs = new(StringComparer.Ordinal)

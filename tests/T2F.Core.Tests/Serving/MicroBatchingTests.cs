@@ -6,6 +6,8 @@ using Xunit;
 
 namespace T2F.Core.Tests.Serving;
 
+// Serial: ResidentMemoryStaysFlatOverTwoThousandBatchedRequestsAtConcurrency16 measures the process's resident memory.
+[Collection(ProcessWideStateCollection.Name)]
 public class MicroBatchingTests
 {
     // Different seeds, face counts (one larger than a batch), truncation and variation: nothing a batch-mate may change.

@@ -12,6 +12,9 @@ namespace T2F.Core.Tests.Text;
 /// <see cref="BertTextEncoder"/> on a small random BERT: inputs, padding, pooling, truncation reports, memory, and
 /// the Hugging Face loaders (safetensors and pytorch_model.bin, with and without the bert. prefix).
 /// </summary>
+// Serial: TinyBert seeds torch's global generator and builds its model from it (BertModel takes no generator), and tests compare
+// the outputs of two models built from one seed.
+[Collection(ProcessWideStateCollection.Name)]
 public sealed class BertTextEncoderTests
 {
     [Fact]

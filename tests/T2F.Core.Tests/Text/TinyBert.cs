@@ -29,6 +29,8 @@ internal static class TinyBert
         return BertTextTokenizer.Create(stream, options);
     }
 
+    // Seeds torch's global generator, which BertModel draws its initial weights from (it takes no generator): the tests
+    // that use it run alone (ProcessWideStateCollection), so that two models of one seed are equal.
     public static BertModel Model(int seed = 1, bool pooler = true, BertConfig? config = null)
     {
         torch.manual_seed(seed);

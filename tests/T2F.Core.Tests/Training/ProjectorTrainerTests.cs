@@ -9,6 +9,8 @@ using Xunit;
 
 namespace T2F.Core.Tests.Training;
 
+// Serial: the trainer seeds torch's global generator before building modules and dropout draws from it during steps; runs are compared bit for bit.
+[Collection(ProcessWideStateCollection.Name)]
 public class ProjectorTrainerTests
 {
     private static readonly Dictionary<int, int> Channels = new() { [4] = 16, [8] = 12, [16] = 8 };

@@ -7,6 +7,8 @@ using Xunit;
 
 namespace T2F.Core.Tests.Training;
 
+// Serial: the trainer seeds torch's global generator and builds its modules from it (runs are compared bit for bit), and one test measures the process's resident memory.
+[Collection(ProcessWideStateCollection.Name)]
 public class StyleGan2TrainerTests
 {
     private static readonly Dictionary<int, int> Channels = new() { [4] = 16, [8] = 12, [16] = 8 };

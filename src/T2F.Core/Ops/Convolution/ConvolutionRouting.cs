@@ -4,7 +4,9 @@ namespace T2F.Core.Ops.Convolution;
 
 /// <summary>
 /// Resolves <see cref="ConvolutionRoute.Auto"/> once per process (the numerics self-check) and keeps libtorch's
-/// process-wide switches in the state the active route needs.
+/// process-wide switches in the state the active route needs. The route is chosen per scope (<see cref="OpSettings.Current"/>)
+/// but oneDNN's switch is one for the process, so the OneDnnDisabled route holds it off (<see cref="HoldOneDnnDisabled"/>)
+/// for as long as any scope, self-check or the process default needs it off; the other routes are exact either way.
 /// </summary>
 internal static class ConvolutionRouting
 {
@@ -12,6 +14,11 @@ internal static class ConvolutionRouting
     private static readonly object SwitchGate = new();
     private static bool? oneDnnEnabledByRoute;
     private static bool nnpackChecked;
+    private static int oneDnnDisabledHolds;
+
+    // Set on the thread that runs the Auto decision: its own OneDnnDisabled self-check must not wait for the decision.
+    [ThreadStatic]
+    private static bool deciding;
 
     /// <summary>The Auto decision, running the self-check on first use.</summary>
     public static ConvolutionRoutingDecision Decision => AutoDecision.Value;
@@ -26,7 +33,7 @@ internal static class ConvolutionRouting
     /// </summary>
     public static void Prefetch()
     {
-        if (OpSettings.ConvolutionRoute != ConvolutionRoute.Auto || AutoDecision.IsValueCreated)
+        if (OpSettings.Current.ConvolutionRoute != ConvolutionRoute.Auto || AutoDecision.IsValueCreated)
         {
             return;
         }
@@ -49,19 +56,45 @@ internal static class ConvolutionRouting
     /// <summary>The concrete route of the current setting.</summary>
     public static ConvolutionRoute Resolve()
     {
-        var setting = OpSettings.ConvolutionRoute;
+        var setting = OpSettings.Current.ConvolutionRoute;
         return setting == ConvolutionRoute.Auto ? Decision.Route : setting;
     }
 
-    private static ConvolutionRoutingDecision DecideAndLog()
+    /// <summary>
+    /// Keeps libtorch's oneDNN off for the process until <see cref="ReleaseOneDnnDisabled"/>, whatever route other flows
+    /// run (theirs stay exact: ChannelPadded and Native are exact on ATen's kernels too). Where the process default is
+    /// Auto, the Auto decision is made first, so that its self-check of the oneDNN routes never runs with oneDNN held off.
+    /// </summary>
+    public static void HoldOneDnnDisabled()
     {
-        var decision = Decide(NumericsSelfCheck.Run);
-        if (decision.Route != ConvolutionRoute.Native || !decision.Exact)
+        if (!deciding && OpSettings.Default.ConvolutionRoute == ConvolutionRoute.Auto)
         {
-            OpSettings.Log(decision.Message);
+            _ = Decision;
         }
 
-        return decision;
+        Interlocked.Increment(ref oneDnnDisabledHolds);
+    }
+
+    /// <summary>Ends one <see cref="HoldOneDnnDisabled"/>; the next convolution on another route turns oneDNN back on once none is left.</summary>
+    public static void ReleaseOneDnnDisabled() => Interlocked.Decrement(ref oneDnnDisabledHolds);
+
+    private static ConvolutionRoutingDecision DecideAndLog()
+    {
+        deciding = true;
+        try
+        {
+            var decision = Decide(NumericsSelfCheck.Run);
+            if (decision.Route != ConvolutionRoute.Native || !decision.Exact)
+            {
+                OpSettings.Log(decision.Message);
+            }
+
+            return decision;
+        }
+        finally
+        {
+            deciding = false;
+        }
     }
 
     /// <summary>
@@ -85,7 +118,7 @@ internal static class ConvolutionRouting
             reports.Add(report);
             if (report.Passed)
             {
-                return new ConvolutionRoutingDecision(fallback, reports, true, $"T2F.Core: {detected}; using the {Describe(fallback)} route, exact on all {report.Cases.Count} cases (override: OpSettings.ConvolutionRoute or T2F_CONV_ROUTE).");
+                return new ConvolutionRoutingDecision(fallback, reports, true, $"T2F.Core: {detected}; using the {Describe(fallback)} route, exact on all {report.Cases.Count} cases (override: T2F_CONV_ROUTE, OpSettings.Default or a scope, OpSettings.Use).");
             }
         }
 
@@ -98,14 +131,15 @@ internal static class ConvolutionRouting
     /// tunes glibc's allocator for libtorch's large buffers (<see cref="NativeAllocator"/>).</summary>
     public static void Apply(ConvolutionRoute route)
     {
-        bool wantOneDnn = route != ConvolutionRoute.OneDnnDisabled;
-        if (oneDnnEnabledByRoute == wantOneDnn && nnpackChecked)
+        if (oneDnnEnabledByRoute == WantsOneDnn(route) && nnpackChecked)
         {
             return;
         }
 
         lock (SwitchGate)
         {
+            // Again under the lock: a hold taken since the check above must win over turning oneDNN on.
+            bool wantOneDnn = WantsOneDnn(route);
             if (!nnpackChecked)
             {
                 nnpackChecked = true;
@@ -126,6 +160,20 @@ internal static class ConvolutionRouting
                 oneDnnEnabledByRoute = wantOneDnn;
             }
         }
+    }
+
+    // oneDNN stays off while a hold lives, and for good where the process default is OneDnnDisabled (forced, or Auto's
+    // choice): a scope on another route must not turn it back on under the work that runs on the default.
+    private static bool WantsOneDnn(ConvolutionRoute route)
+    {
+        if (route == ConvolutionRoute.OneDnnDisabled || Volatile.Read(ref oneDnnDisabledHolds) > 0)
+        {
+            return false;
+        }
+
+        var fallback = OpSettings.Default.ConvolutionRoute;
+        return fallback != ConvolutionRoute.OneDnnDisabled
+            && !(fallback == ConvolutionRoute.Auto && AutoDecision.IsValueCreated && AutoDecision.Value.Route == ConvolutionRoute.OneDnnDisabled);
     }
 
     /// <summary>A route's name for log lines.</summary>

@@ -6,7 +6,7 @@ namespace T2F.Core.Ops.Convolution;
 
 /// <summary>
 /// The one entry point for every convolution the library runs (StyleGAN2 layers, metric and perceptual networks).
-/// Float32 CPU calls take the route that <see cref="OpSettings.ConvolutionRoute"/> names, resolved once per process by
+/// Float32 CPU calls take the route that <see cref="OpSettings.Current"/> names, resolved once per process by
 /// the numerics self-check under <see cref="ConvolutionRoute.Auto"/>; every route gives the same result as
 /// <c>torch.nn.functional.conv2d</c> / <c>conv_transpose2d</c> in exact arithmetic and is differentiable.
 /// </summary>
@@ -57,7 +57,7 @@ public static class Convolutions
 
     /// <summary>
     /// The stride-2 transposed convolution of StyleGAN2's up-sampling layers, computed as
-    /// <see cref="OpSettings.UpsampleFormulation"/> says (both formulations give the same numbers).
+    /// <see cref="OpOptions.UpsampleFormulation"/> of <see cref="OpSettings.Current"/> says (both formulations give the same numbers).
     /// </summary>
     /// <param name="input">[N, C_in, H, W].</param>
     /// <param name="weight">[C_in, C_out / groups, k, k] (the transposed-convolution layout).</param>
@@ -67,7 +67,7 @@ public static class Convolutions
         ArgumentNullException.ThrowIfNull(input);
         ArgumentNullException.ThrowIfNull(weight);
         var route = RouteFor(input);
-        return OpSettings.UpsampleFormulation == UpsampleFormulation.SubPixel
+        return OpSettings.Current.UpsampleFormulation == UpsampleFormulation.SubPixel
             ? SubPixelUpsample2x(route, input, weight, groups)
             : ConvTranspose2d(route, input, weight, 2, groups);
     }

@@ -75,8 +75,7 @@ public sealed class FaceApiUnitTests
     {
         using var extractor = FaceApiModels.LoadIdentityFeatureExtractor();
         using var scope = torch.NewDisposeScope();
-        torch.manual_seed(2);
-        var images = (torch.rand(4, 3, 128, 128) * 2) - 1;
+        var images = (torch.rand(new long[] { 4, 3, 128, 128 }, generator: new torch.Generator(2)) * 2) - 1;
         var watch = Stopwatch.StartNew();
         var features = extractor.Extract(images);
         watch.Stop();

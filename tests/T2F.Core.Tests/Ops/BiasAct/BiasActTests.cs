@@ -31,7 +31,7 @@ public class BiasActTests
         // The fused path records no graph: Apply must notice the gradient and take the reference path.
         var c = BiasActSpec.Case(name);
         using var scope = NewDisposeScope();
-        using var backend = new BackendScope(OpBackend.CpuFused);
+        using var backend = OpSettings.Use(OpBackend.CpuFused);
         var x = torch.tensor(c.Input(), c.Shape).requires_grad_(true);
         var bias = c.Bias() is { } b ? torch.tensor(b, [c.Channels]).requires_grad_(true) : null;
         var upstream = torch.tensor(c.OutputGradient(), c.Shape);
@@ -63,7 +63,7 @@ public class BiasActTests
     public void ApplyUnderNoGradTakesTheFusedPathAndMatches()
     {
         using var scope = NewDisposeScope();
-        using var backend = new BackendScope(OpBackend.CpuFused);
+        using var backend = OpSettings.Use(OpBackend.CpuFused);
         using var noGrad = no_grad();
         var gen = new torch.Generator(6);
         var x = randn(new long[] { 2, 8, 32, 32 }, generator: gen);

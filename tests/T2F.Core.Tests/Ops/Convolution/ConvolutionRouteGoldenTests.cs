@@ -12,6 +12,10 @@ namespace T2F.Core.Tests.Ops;
 /// The fallback convolution routes and the sub-pixel up-sampling against the reference's golden vectors, forced on
 /// whatever CPU runs the tests, so the routes an affected CPU takes stay tested where the CPU is healthy.
 /// </summary>
+// Serial: the OneDnnDisabled cases switch libtorch's oneDNN off for the whole process while they run; tests beside them
+// would compute on ATen's kernels, exact but not bit-identical to oneDNN's, and those that compare two runs bit for bit
+// (a bundle round trip, the same seed twice) would see the difference.
+[Collection(ProcessWideStateCollection.Name)]
 [Trait("Category", "Golden")]
 public class ConvolutionRouteGoldenTests
 {
@@ -31,7 +35,7 @@ public class ConvolutionRouteGoldenTests
     [MemberData(nameof(Routes))]
     public void GeneratorImageAndEveryLayerMatchOnTheRoute(ConvolutionRoute route, UpsampleFormulation formulation)
     {
-        using var routeScope = new ConvolutionRouteScope(route, formulation);
+        using var routeScope = OpSettings.Use(OpSettings.Current with { ConvolutionRoute = route, UpsampleFormulation = formulation });
         foreach (var strategy in new[] { ModulatedConvStrategy.GroupedWeights, ModulatedConvStrategy.InputScaling })
         {
             using var scope = NewDisposeScope();
@@ -59,7 +63,7 @@ public class ConvolutionRouteGoldenTests
     [InlineData(ConvolutionRoute.OneDnnDisabled)]
     public void DiscriminatorLogitsAndR1GradientMatchOnTheRoute(ConvolutionRoute route)
     {
-        using var routeScope = new ConvolutionRouteScope(route);
+        using var routeScope = OpSettings.Use(OpSettings.Current with { ConvolutionRoute = route });
         using var scope = NewDisposeScope();
         using var d = G.LoadDiscriminator();
         TensorAssert.Close(G.Tensor("out.d_fake"), d.forward(G.Tensor("out.img")), StyleGan2Golden.ScalarAtol, StyleGan2Golden.ScalarRtol, $"out.d_fake ({route})");

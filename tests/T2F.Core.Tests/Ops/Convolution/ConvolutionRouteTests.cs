@@ -10,6 +10,9 @@ using F = TorchSharp.torch.nn.functional;
 namespace T2F.Core.Tests.Ops;
 
 /// <summary>The routed convolutions, the numerics self-check and the route decision, on any CPU.</summary>
+// Serial: tests flip and read libtorch's process-wide oneDNN switch (routes, self-checks, the diagnostics report), and the
+// doctor's test redirects the console.
+[Collection(ProcessWideStateCollection.Name)]
 public class ConvolutionRouteTests
 {
     [Theory]
@@ -236,7 +239,7 @@ public class ConvolutionRouteTests
         using var scope = NewDisposeScope();
         var x = torch.randn(1, 8, 6, 6);
         var w = torch.randn(4, 8, 3, 3);
-        using (new ConvolutionRouteScope(ConvolutionRoute.OneDnnDisabled))
+        using (OpSettings.Use(OpSettings.Current with { ConvolutionRoute = ConvolutionRoute.OneDnnDisabled }))
         {
             Convolutions.Conv2d(x, w);
             Assert.False(LibTorchContext.OneDnnEnabled);
@@ -246,13 +249,44 @@ public class ConvolutionRouteTests
             Assert.False(LibTorchContext.OneDnnEnabled);
         }
 
-        using (new ConvolutionRouteScope(ConvolutionRoute.ChannelPadded))
+        using (OpSettings.Use(OpSettings.Current with { ConvolutionRoute = ConvolutionRoute.ChannelPadded }))
         {
             Convolutions.Conv2d(x, w);
             Assert.True(LibTorchContext.OneDnnEnabled);
         }
 
         ConvolutionRouting.Apply(ConvolutionRouting.Resolve());
+    }
+
+    [Fact]
+    public void AOneDnnDisabledScopeKeepsOneDnnOffForEveryoneUntilItEnds()
+    {
+        // libtorch's switch is process-wide: a flow on another route must not turn oneDNN on under the scope's work.
+        using var scope = NewDisposeScope();
+        var x = torch.randn(new long[] { 1, 24, 6, 6 }, generator: new torch.Generator(9));
+        var w = torch.randn(new long[] { 8, 24, 3, 3 }, generator: new torch.Generator(10));
+        using (OpSettings.Use(OpSettings.Current with { ConvolutionRoute = ConvolutionRoute.OneDnnDisabled }))
+        {
+            Convolutions.Conv2d(x, w);
+            Assert.False(LibTorchContext.OneDnnEnabled);
+            ConvolutionRoute otherRoute = ConvolutionRoute.Auto;
+            var other = new Thread(() =>
+            {
+                otherRoute = ConvolutionRouting.Resolve();
+                Convolutions.Conv2d(x, w);
+            });
+            using (ExecutionContext.SuppressFlow())
+            {
+                other.Start(); // without the scope: the process default's route
+            }
+
+            other.Join();
+            Assert.NotEqual(ConvolutionRoute.OneDnnDisabled, otherRoute);
+            Assert.False(LibTorchContext.OneDnnEnabled);
+        }
+
+        Convolutions.Conv2d(x, w);
+        Assert.Equal(ConvolutionRouting.Resolve() != ConvolutionRoute.OneDnnDisabled, LibTorchContext.OneDnnEnabled);
     }
 
     [Fact]

@@ -87,12 +87,12 @@ public class ModulatedConv2dGoldenTests
         var conv = new ModulatedConv2d(64, 64, 3, 4);
         var small = zeros(1, 64, 4, 4);     // weights (36,864) >= activations (1,024): input scaling
         var large = zeros(1, 64, 64, 64);   // activations (262,144) > weights: grouped
-        using (new BackendScope(OpBackend.Reference))
+        using (OpSettings.Use(OpBackend.Reference))
         {
             Assert.Equal(ModulatedConvStrategy.GroupedWeights, conv.StrategyFor(small));
         }
 
-        using (new BackendScope(OpBackend.CpuFused))
+        using (OpSettings.Use(OpBackend.CpuFused))
         {
             Assert.Equal(ModulatedConvStrategy.InputScaling, conv.StrategyFor(small));
             Assert.Equal(ModulatedConvStrategy.GroupedWeights, conv.StrategyFor(large));

@@ -20,7 +20,7 @@ public class UpFirDn2dGoldenTests
     [InlineData(OpBackend.CpuFused)]
     public void EveryManifestCaseMatches(OpBackend backend)
     {
-        using var backendScope = new BackendScope(backend);
+        using var backendScope = OpSettings.Use(backend);
         int checkedCases = 0;
         foreach (var c in Cases)
         {
@@ -43,7 +43,7 @@ public class UpFirDn2dGoldenTests
     [InlineData(OpBackend.CpuFused)]
     public void BlurModulesMatch(OpBackend backend)
     {
-        using var backendScope = new BackendScope(backend);
+        using var backendScope = OpSettings.Use(backend);
         using var scope = NewDisposeScope();
         var x = G.Tensor("ops.blur.x");
         var taps = G.BlurTaps;
@@ -58,7 +58,7 @@ public class UpFirDn2dGoldenTests
     [InlineData(OpBackend.CpuFused)]
     public void KernelIsFlippedAsInTheReference(OpBackend backend)
     {
-        using var backendScope = new BackendScope(backend);
+        using var backendScope = OpSettings.Use(backend);
         // A delta input reproduces the kernel itself under a true convolution (and its mirror under correlation).
         using var scope = NewDisposeScope();
         var kernel = arange(6, dtype: ScalarType.Float32).reshape(2, 3);
