@@ -44,10 +44,7 @@ public static class Program
 
         command.SetAction(r =>
         {
-            if (r.GetValue(loop.Threads) is int threads)
-            {
-                torch.set_num_threads(threads);
-            }
+            loop.ApplyThreads(r);
 
             int resolution = r.GetValue(size);
             var channelTable = r.GetValue(channels) ?? StyleGan2Defaults.Channels(2, resolution).ToDictionary(p => p.Key, p => Math.Max(16, p.Value / 4));
@@ -125,10 +122,7 @@ public static class Program
 
             // Until 2026-12-02 this verb ignored --threads (libtorch's default: one thread per core); the recipe's
             // projector steps before then ran with 2 threads on the 2-core machine whatever T2F_TRAIN_THREADS said.
-            if (r.GetValue(loop.Threads) is int threads)
-            {
-                torch.set_num_threads(threads);
-            }
+            loop.ApplyThreads(r);
 
             var latentSpace = r.GetValue(space) switch
             {

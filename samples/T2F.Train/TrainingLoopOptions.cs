@@ -1,4 +1,5 @@
 using System.CommandLine;
+using TorchSharp;
 using T2F.Samples.Shared;
 
 namespace T2F.Samples.Train;
@@ -46,6 +47,15 @@ internal sealed class TrainingLoopOptions
     public Option<int?> Threads { get; }
 
     public Option<string> Device { get; }
+
+    /// <summary>Sets libtorch's thread count when <c>--threads</c> was given (otherwise libtorch's own choice stays).</summary>
+    public void ApplyThreads(ParseResult result)
+    {
+        if (result.GetValue(Threads) is int threads)
+        {
+            torch.set_num_threads(threads);
+        }
+    }
 
     /// <summary>Adds every option to <paramref name="command"/>, in the order of the help.</summary>
     public void AddTo(Command command)
