@@ -73,8 +73,10 @@ public abstract class GeneratorBenchmarkBase
         using var ops = OpSettings.Use(options);
         using var scope = torch.NewDisposeScope();
         using var noGrad = torch.no_grad();
-        var output = generator.Generate(new[] { z }, new GenerateOptions { Noise = NoiseMode.Constant });
-        return output.Image[0, 0, 0, 0].item<float>();
+        // z -> w -> w+ -> image with the constant noise: the reference forward's work, through the public methods.
+        var latent = generator.Map(z).unsqueeze(1).repeat(1, generator.Config.LatentCount, 1);
+        var image = generator.Synthesize(latent, generator.ConstantNoise());
+        return image[0, 0, 0, 0].item<float>();
     }
 
     [GlobalCleanup]

@@ -174,7 +174,10 @@ public static class Program
                 Console.WriteLine($"Perceptual loss: {perceptual.Name}, weight {options.PerceptualWeight.ToString(CultureInfo.InvariantCulture)}.");
             }
 
-            using var trainer = new ProjectorTrainer(projector, generator.Generator, encoder, new FaceDatasetProjectorSource(dataset, options.Seed), runDir, options, perceptual, critic);
+            // The adversarial term's discriminator mirrors this generator's widths (as it always has in this sample).
+            var g = generator.Generator.Config;
+            options = options with { AdversarialDiscriminator = new DiscriminatorConfig(g.Size, g.Channels, g.BlurTaps) };
+            using var trainer = new ProjectorTrainer(projector, generator, encoder, new FaceDatasetProjectorSource(dataset, options.Seed), runDir, options, perceptual, critic);
             Console.WriteLine($"{dataset.Count} captioned images at {generator.Resolution}x{generator.Resolution}; projector {config}; run folder {trainer.RunFolder}{(trainer.Step > 0 ? $", resuming at step {trainer.Step}" : string.Empty)}.");
             using var cts = CancelOnCtrlC();
             trainer.Train(new ProgressBar(), cts.Token);

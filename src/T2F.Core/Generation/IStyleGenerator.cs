@@ -5,6 +5,8 @@ namespace T2F.Core.Generation;
 /// <summary>
 /// A style-based image generator (StyleGAN2): maps z to w and renders w / w+ latents to images.
 /// Tensors returned by its methods belong to the caller (dispose them, or create them inside a dispose scope).
+/// <see cref="Map"/> and <see cref="Synthesize"/> record autograd for inputs that require gradients (so a projector can
+/// be trained through the frozen generator: <c>ProjectorTrainer</c>) and run without a graph otherwise.
 /// </summary>
 public interface IStyleGenerator : IDisposable
 {

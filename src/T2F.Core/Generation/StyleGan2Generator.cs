@@ -116,10 +116,10 @@ public sealed class StyleGan2Generator : Module
     /// </summary>
     /// <param name="styles">One style, or two for style mixing.</param>
     /// <param name="options">Truncation, mixing, noise.</param>
-    public GeneratorOutput Generate(IReadOnlyList<Tensor> styles, GenerateOptions? options = null)
+    internal GeneratorOutput Generate(IReadOnlyList<Tensor> styles, GeneratorForwardOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(styles);
-        options ??= new GenerateOptions();
+        options ??= new GeneratorForwardOptions();
         if (styles.Count is < 1 or > 2)
         {
             throw new ArgumentException($"Generate takes one style (or two for style mixing); got {styles.Count}.", nameof(styles));
@@ -136,7 +136,8 @@ public sealed class StyleGan2Generator : Module
         Tensor latent;
         if (ws.Count == 1)
         {
-            latent = ws[0].dim() == 3 ? ws[0] : ws[0].unsqueeze(1).repeat(1, n, 1);
+            // A w+ input is used as it is; an alias keeps the caller's handle alive when the output is disposed.
+            latent = ws[0].dim() == 3 ? ws[0].alias() : ws[0].unsqueeze(1).repeat(1, n, 1);
         }
         else
         {
@@ -223,7 +224,7 @@ public sealed class StyleGan2Generator : Module
     /// <summary>The stored noise buffers, one per layer.</summary>
     public IReadOnlyList<Tensor> ConstantNoise() => Enumerable.Range(0, noises.Count).Select(i => noises[i]).ToList();
 
-    private IReadOnlyList<Tensor> ResolveNoise(GenerateOptions options, long batch, Device device)
+    private IReadOnlyList<Tensor> ResolveNoise(GeneratorForwardOptions options, long batch, Device device)
     {
         switch (options.Noise)
         {

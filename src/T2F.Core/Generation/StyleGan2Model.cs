@@ -23,9 +23,19 @@ public sealed class StyleGan2Model : IStyleGenerator
         Generator = generator;
         this.meanLatent = meanLatent;
         Generator.eval();
+
+        // Frozen: rendering never needs the weights' gradients, and a projector trained through Synthesize would
+        // otherwise compute (and hold) a gradient for every generator weight at each step.
+        foreach (var parameter in Generator.parameters())
+        {
+            parameter.requires_grad = false;
+        }
     }
 
-    /// <summary>The underlying TorchSharp module (for training, inspection, or moving to a device).</summary>
+    /// <summary>
+    /// The underlying TorchSharp module (for inspection or moving to a device). Its parameters are frozen
+    /// (<c>requires_grad</c> false); <c>StyleGan2Trainer</c> trains a generator of its own.
+    /// </summary>
     public StyleGan2Generator Generator { get; }
 
     /// <inheritdoc />
@@ -145,7 +155,7 @@ public sealed class StyleGan2Model : IStyleGenerator
         ObjectDisposedException.ThrowIf(disposed, this);
         ArgumentNullException.ThrowIfNull(z);
         using var scope = torch.NewDisposeScope();
-        using var noGrad = torch.no_grad();
+        using var noGrad = z.requires_grad ? null : torch.no_grad();
         CheckFinite(z, nameof(z));
         return Generator.Map(z).MoveToOuterDisposeScope();
     }
@@ -192,10 +202,12 @@ public sealed class StyleGan2Model : IStyleGenerator
 
         CheckFinite(latents, nameof(latents));
         using var scope = torch.NewDisposeScope();
-        using var noGrad = torch.no_grad();
+
+        // Latents that require gradients (a projector in training, latent optimisation) get a graph back to them.
+        using var noGrad = latents.requires_grad || options.MixLatents?.requires_grad == true ? null : torch.no_grad();
         var truncationLatent = options.Truncation < 1f ? options.TruncationLatent ?? MeanLatent() : null;
         var styles = options.MixLatents is null ? new[] { latents } : new[] { latents, options.MixLatents };
-        var output = Generator.Generate(styles, new GenerateOptions
+        var output = Generator.Generate(styles, new GeneratorForwardOptions
         {
             InputIsLatent = true,
             Truncation = options.Truncation,

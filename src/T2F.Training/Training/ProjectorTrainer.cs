@@ -26,8 +26,10 @@ public sealed class ProjectorTrainer : IDisposable
 
     private const string Format = "t2f-projector-train/1";
 
-    private readonly MlpLatentProjector projector;
-    private readonly StyleGan2Generator generator;
+    private readonly ILatentProjector projector;
+    private readonly nn.Module projectorModule;
+    private readonly string projectorIdentity;
+    private readonly IStyleGenerator generator;
     private readonly ITextEncoder encoder;
     private readonly IProjectorDataSource data;
     private readonly IFeatureExtractor? perceptual;
@@ -41,8 +43,18 @@ public sealed class ProjectorTrainer : IDisposable
     private readonly Tensor? attributeMask;
 
     /// <summary>Creates the trainer; resumes from the run folder's checkpoint when there is one.</summary>
-    /// <param name="projector">The projector to train (its w_avg should be the generator's mean w).</param>
-    /// <param name="generator">Frozen generator.</param>
+    /// <param name="projector">
+    /// The projector to train: any <see cref="ILatentProjector"/> that is a TorchSharp <see cref="nn.Module"/> (its parameters
+    /// are optimised and its state dict is checkpointed), e.g. <see cref="MlpLatentProjector"/>. A <c>w_avg</c> buffer,
+    /// when it has one, is the target of the latent regulariser (the generator's mean w); without one
+    /// <see cref="ProjectorTrainingOptions.LatentWeight"/> must be 0. The trainer moves it to the training device.
+    /// </param>
+    /// <param name="generator">
+    /// Frozen generator, already on the training device (<see cref="StyleGan2Model"/> or another
+    /// <see cref="IStyleGenerator"/>): faces are rendered with <see cref="IStyleGenerator.Synthesize"/> and constant
+    /// noise, and the loss flows back through it to the latents, so its <c>Synthesize</c> must record autograd for
+    /// latents that require gradients (<see cref="StyleGan2Model"/> does).
+    /// </param>
     /// <param name="encoder">Frozen text encoder (embedding size must match the projector).</param>
     /// <param name="data">Images with captions (resolution must match the generator).</param>
     /// <param name="runFolder">Checkpoint and losses.csv folder.</param>
@@ -52,7 +64,7 @@ public sealed class ProjectorTrainer : IDisposable
     /// Frozen attribute classifier for <see cref="ProjectorTrainingOptions.AttributeWeight"/> (required when the weight is
     /// above 0; the data source must then give attributes). The trainer moves it to the training device and does not own it.
     /// </param>
-    public ProjectorTrainer(MlpLatentProjector projector, StyleGan2Generator generator, ITextEncoder encoder, IProjectorDataSource data, string runFolder, ProjectorTrainingOptions? options = null, IFeatureExtractor? perceptual = null, AttributeClassifier? attributeCritic = null)
+    public ProjectorTrainer(ILatentProjector projector, IStyleGenerator generator, ITextEncoder encoder, IProjectorDataSource data, string runFolder, ProjectorTrainingOptions? options = null, IFeatureExtractor? perceptual = null, AttributeClassifier? attributeCritic = null)
     {
         ArgumentNullException.ThrowIfNull(projector);
         ArgumentNullException.ThrowIfNull(generator);
@@ -61,16 +73,24 @@ public sealed class ProjectorTrainer : IDisposable
         ArgumentException.ThrowIfNullOrEmpty(runFolder);
         Options = options ?? new ProjectorTrainingOptions();
         device = TrainingDevice.Parse(Options.Device);
+        projectorModule = projector as nn.Module ?? throw new ArgumentException($"The projector {projector.GetType().Name} is not a TorchSharp Module, so it has no parameters to train; implement ILatentProjector on a Module (as MlpLatentProjector does).", nameof(projector));
         if (encoder.EmbeddingSize != projector.EmbeddingSize)
         {
             throw new ArgumentException($"The text encoder gives {encoder.EmbeddingSize}-d embeddings, the projector takes {projector.EmbeddingSize}; build the projector for this encoder.");
         }
 
-        if (data.Resolution != generator.Config.Size || projector.Config.StyleSize != generator.Config.StyleDim || (projector.Space == LatentSpace.WPlus && projector.Config.LatentCount != generator.Config.LatentCount))
+        if (data.Resolution != generator.Resolution || projector.StyleSize != generator.StyleSize || (projector.Space == LatentSpace.WPlus && projector.LatentCount != generator.LatentCount))
         {
-            throw new ArgumentException($"Projector/generator/data mismatch: data {data.Resolution}px, generator {generator.Config.Size}px style {generator.Config.StyleDim} n_latent {generator.Config.LatentCount}, projector style {projector.Config.StyleSize} n_latent {projector.Config.LatentCount}.");
+            throw new ArgumentException($"Projector/generator/data mismatch: data {data.Resolution}px, generator {generator.Resolution}px style {generator.StyleSize} n_latent {generator.LatentCount}, projector style {projector.StyleSize} n_latent {projector.LatentCount}.");
         }
 
+        var meanLatent = projectorModule.named_buffers().FirstOrDefault(b => b.name == "w_avg").buffer;
+        if (meanLatent is null && Options.LatentWeight > 0)
+        {
+            throw new ArgumentException($"LatentWeight is {Options.LatentWeight}, but the projector {projector.GetType().Name} has no 'w_avg' buffer (the generator's mean w the latent regulariser pulls towards); register one or set LatentWeight to 0.", nameof(projector));
+        }
+
+        CheckGeneratorDevice(generator, device);
         if (Options.AttributeWeight > 0)
         {
             if (attributeCritic is null)
@@ -107,21 +127,21 @@ public sealed class ProjectorTrainer : IDisposable
         this.perceptual = perceptual;
         RunFolder = Path.GetFullPath(runFolder);
         Directory.CreateDirectory(RunFolder);
-        foreach (var p in generator.parameters())
-        {
-            p.requires_grad = false;
-        }
-
-        generator.eval();
-        projector.to(device);
-        generator.to(device);
-        meanW = projector.get_buffer("w_avg")!.detach().clone().DetachFromDisposeScope();
-        optimizer = new AdamOptimizer(projector.named_parameters(), Options.LearningRate, 0.9, 0.999);
+        projectorIdentity = Identity(projector);
+        projectorModule.to(device);
+        meanW = (meanLatent?.detach().clone() ?? torch.zeros(projector.StyleSize)).to(device).DetachFromDisposeScope();
+        optimizer = new AdamOptimizer(projectorModule.named_parameters(), Options.LearningRate, 0.9, 0.999);
         if (Options.AdversarialWeight > 0)
         {
             // The trunk mirrors the generator's widths; Adam as in StyleGAN2 (beta1 0, beta2 0.99).
             torch.manual_seed(Options.Seed);
-            discriminator = new ProjectionDiscriminator(new DiscriminatorConfig(generator.Config.Size, generator.Config.Channels, generator.Config.BlurTaps), encoder.EmbeddingSize);
+            var discriminatorConfig = Options.AdversarialDiscriminator ?? DiscriminatorConfig.Create(generator.Resolution);
+            if (discriminatorConfig.Size != generator.Resolution)
+            {
+                throw new ArgumentException($"AdversarialDiscriminator is for {discriminatorConfig.Size}px images, the generator renders {generator.Resolution}px; give a discriminator of the generator's resolution.", nameof(options));
+            }
+
+            discriminator = new ProjectionDiscriminator(discriminatorConfig, encoder.EmbeddingSize);
             discriminator.to(device);
             discriminatorOptimizer = new AdamOptimizer(discriminator.named_parameters(), 0.002, 0, 0.99);
         }
@@ -153,7 +173,7 @@ public sealed class ProjectorTrainer : IDisposable
     public void Train(IProgress<TrainingProgress>? progress = null, CancellationToken cancellationToken = default)
     {
         using var runLock = RunFolderLock.Acquire(RunFolder);
-        projector.train();
+        projectorModule.train();
         var clock = Stopwatch.StartNew();
         long start = Step;
         using var csv = LossLog.Open(Path.Combine(RunFolder, "projector-losses.csv"), LossNames, Step);
@@ -200,9 +220,9 @@ public sealed class ProjectorTrainer : IDisposable
         int n = Math.Min(8, Options.Batch);
         var (cpuImages, captions) = data.GetBatch(0, n);
         var images = cpuImages.to(device);
-        projector.eval();
+        projectorModule.eval();
         var generated = Render(captions, 0);
-        projector.train();
+        projectorModule.train();
         var grid = Imaging.ImageTensor.Grid(torch.cat(new[] { images, generated }, 0), n);
         Imaging.ImageTensor.SavePng(grid, Path.Combine(RunFolder, "samples", $"step{Step:D7}.png"));
         File.WriteAllLines(Path.Combine(RunFolder, "samples", "descriptions.txt"), captions);
@@ -215,18 +235,18 @@ public sealed class ProjectorTrainer : IDisposable
     {
         using var scope = torch.NewDisposeScope();
         using var noGrad = torch.no_grad();
-        projector.eval();
+        projectorModule.eval();
         var (cpuImages, captions) = data.GetBatch(step, batchSize);
         var images = cpuImages.to(device);
         var generated = Render(captions, step);
-        projector.train();
+        projectorModule.train();
         return (generated - images).abs().mean().item<float>();
     }
 
     /// <summary>Writes the checkpoint atomically.</summary>
     public void SaveCheckpoint()
     {
-        var tensors = projector.state_dict().Select(p => new KeyValuePair<string, TensorData>("projector." + p.Key, p.Value.ToTensorData()))
+        var tensors = projectorModule.state_dict().Select(p => new KeyValuePair<string, TensorData>("projector." + p.Key, p.Value.ToTensorData()))
             .Concat(optimizer.StateTensors().Select(p => new KeyValuePair<string, TensorData>("optim." + p.Key, p.Value.ToTensorData())))
             .ToList();
         if (discriminator is not null)
@@ -242,7 +262,7 @@ public sealed class ProjectorTrainer : IDisposable
             ["optim_step"] = optimizer.StepCount.ToString(CultureInfo.InvariantCulture),
             ["disc_optim_step"] = (discriminatorOptimizer?.StepCount ?? 0).ToString(CultureInfo.InvariantCulture),
             ["adversarial"] = (discriminator is not null).ToString(CultureInfo.InvariantCulture),
-            ["projector"] = projector.Config.ToJson(),
+            ["projector"] = projectorIdentity,
         });
     }
 
@@ -346,7 +366,30 @@ public sealed class ProjectorTrainer : IDisposable
             latent = styles;
         }
 
-        return generator.Generate(new[] { styles }, new GenerateOptions { InputIsLatent = true, Noise = NoiseMode.Constant }).Image;
+        return generator.Synthesize(styles, ConstantNoise);
+    }
+
+    private static readonly SynthesisOptions ConstantNoise = new() { Noise = NoiseMode.Constant };
+
+    // What a checkpoint must have been made for: MlpLatentProjector's configuration (the format of every checkpoint so
+    // far), or for another implementation its type and shape; ModuleStateLoader then checks every tensor's shape.
+    private static string Identity(ILatentProjector projector) => projector is MlpLatentProjector mlp
+        ? mlp.Config.ToJson()
+        : string.Create(CultureInfo.InvariantCulture, $"{projector.GetType().FullName} {projector.Space} embedding {projector.EmbeddingSize} style {projector.StyleSize} latents {projector.LatentCount} noise {projector.NoiseSize}");
+
+    // A generator on another device fails inside the first step with libtorch's message; this names the fix up front.
+    private static void CheckGeneratorDevice(IStyleGenerator generator, Device device)
+    {
+        using var scope = torch.NewDisposeScope();
+        using var noGrad = torch.no_grad();
+        try
+        {
+            generator.Map(torch.zeros(1, generator.StyleSize, device: device));
+        }
+        catch (Exception e) when (e is System.Runtime.InteropServices.ExternalException or InvalidOperationException)
+        {
+            throw new ArgumentException($"The generator does not run on the training device '{device}' ({e.Message.Split('\n')[0]}); load or move it there, or set ProjectorTrainingOptions.Device to its device.", nameof(generator), e);
+        }
     }
 
     /// <summary>Embeds captions with the frozen encoder, once per distinct caption.</summary>
@@ -376,14 +419,14 @@ public sealed class ProjectorTrainer : IDisposable
             throw new CheckpointFormatException($"{CheckpointPath} is not a T2F projector training checkpoint (format '{format ?? "none"}').");
         }
 
-        if (content.Metadata.GetValueOrDefault("projector") != projector.Config.ToJson())
+        if (content.Metadata.GetValueOrDefault("projector") != projectorIdentity)
         {
-            throw new ArgumentException($"{CheckpointPath} was made for projector {content.Metadata.GetValueOrDefault("projector")}, this run has {projector.Config.ToJson()}. Use a new run folder or the same projector settings.");
+            throw new ArgumentException($"{CheckpointPath} was made for projector {content.Metadata.GetValueOrDefault("projector")}, this run has {projectorIdentity}. Use a new run folder or the same projector settings.");
         }
 
         using var scope = torch.NewDisposeScope();
         Dictionary<string, Tensor> Part(string prefix) => content.Tensors.Where(p => p.Key.StartsWith(prefix, StringComparison.Ordinal)).ToDictionary(p => p.Key[prefix.Length..], p => p.Value.ToTensor());
-        ModuleStateLoader.Load(projector, Part("projector."), CheckpointPath);
+        ModuleStateLoader.Load(projectorModule, Part("projector."), CheckpointPath);
         optimizer.Load(Part("optim."), long.Parse(content.Metadata["optim_step"], CultureInfo.InvariantCulture));
         bool savedAdversarial = content.Metadata.GetValueOrDefault("adversarial") == bool.TrueString;
         if (savedAdversarial != (discriminator is not null))

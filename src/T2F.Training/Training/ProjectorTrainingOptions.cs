@@ -1,3 +1,5 @@
+using T2F.Core.Generation;
+
 namespace T2F.Core.Training;
 
 /// <summary>Settings of the paper's projector training (frozen text encoder and generator).</summary>
@@ -32,6 +34,13 @@ public sealed record ProjectorTrainingOptions
     /// <see cref="Projection.ProjectionDiscriminator"/> trained alongside); 0 turns it off.
     /// </summary>
     public double AdversarialWeight { get; init; }
+
+    /// <summary>
+    /// Trunk of the adversarial term's discriminator (its size must be the generator's resolution); null takes
+    /// StyleGAN2's widths for the resolution (<see cref="DiscriminatorConfig.Create"/>). T2F.Train mirrors the
+    /// generator's own widths (<c>new DiscriminatorConfig(size, generator channels, blur taps)</c>).
+    /// </summary>
+    public DiscriminatorConfig? AdversarialDiscriminator { get; init; }
 
     /// <summary>
     /// Weight of the optional attribute term: binary cross-entropy between a frozen attribute classifier's logits on

@@ -221,7 +221,7 @@ public sealed class StyleGan2Trainer : IDisposable
             Tensor fake;
             using (torch.no_grad())
             {
-                fake = Generator.Generate(MixingNoise(micro, gen), new GenerateOptions { Seed = (long)Mix(step, 2 + (16 * a)), InjectIndex = InjectIndex(gen) }).Image;
+                fake = Generator.Generate(MixingNoise(micro, gen), new GeneratorForwardOptions { Seed = (long)Mix(step, 2 + (16 * a)), InjectIndex = InjectIndex(gen) }).Image;
             }
 
             var fakePred = Discriminator.forward(fake);
@@ -262,7 +262,7 @@ public sealed class StyleGan2Trainer : IDisposable
         double gLoss = 0;
         for (int a = 0; a < k; a++)
         {
-            var gOut = Generator.Generate(MixingNoise(micro, gen), new GenerateOptions { Seed = (long)Mix(step, 3 + (16 * a)), InjectIndex = InjectIndex(gen) });
+            var gOut = Generator.Generate(MixingNoise(micro, gen), new GeneratorForwardOptions { Seed = (long)Mix(step, 3 + (16 * a)), InjectIndex = InjectIndex(gen) });
             var loss = StyleGan2Losses.GeneratorNonSaturating(Discriminator.forward(gOut.Image)) / k;
             loss.backward();
             gLoss += loss.item<float>();
@@ -274,7 +274,7 @@ public sealed class StyleGan2Trainer : IDisposable
         if (step % Options.GRegEvery == 0)
         {
             int pathBatch = Math.Max(1, micro / Options.PathBatchShrink);
-            var pOut = Generator.Generate(MixingNoise(pathBatch, gen), new GenerateOptions { Seed = (long)Mix(step, 4), InjectIndex = InjectIndex(gen) });
+            var pOut = Generator.Generate(MixingNoise(pathBatch, gen), new GeneratorForwardOptions { Seed = (long)Mix(step, 4), InjectIndex = InjectIndex(gen) });
             var randn = torch.randn(pOut.Image.shape, generator: gen).to(device);
             var path = StyleGan2Losses.PathLength(pOut.Image, pOut.Latent, meanPathLength, randn);
             gOptim.ZeroGrad();
@@ -392,7 +392,7 @@ public sealed class StyleGan2Trainer : IDisposable
         using var gen = new torch.Generator((ulong)(Options.Seed & 0x7fffffff));
         int n = Math.Min(16, Math.Max(4, Options.Batch));
         var z = torch.randn(new long[] { n, Generator.Config.StyleDim }, generator: gen).to(device);
-        var images = GeneratorEma.Generate(new[] { z }, new GenerateOptions { Noise = NoiseMode.Constant }).Image;
+        var images = GeneratorEma.Generate(new[] { z }, new GeneratorForwardOptions { Noise = NoiseMode.Constant }).Image;
         ImageTensor.SavePng(ImageTensor.Grid(images), Path.Combine(RunFolder, "samples", $"step{Step:D7}.png"));
     }
 }

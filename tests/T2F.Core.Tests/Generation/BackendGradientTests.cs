@@ -16,7 +16,7 @@ public class BackendGradientTests
         var golden = StyleGan2Golden.Instance;
         var g = golden.LoadGenerator();
         g.SetModulatedConvStrategy(strategy);
-        var output = g.Generate(new[] { golden.Tensor("input.z") }, new GenerateOptions { Noise = NoiseMode.Explicit, NoiseTensors = golden.Noise() });
+        var output = g.Generate(new[] { golden.Tensor("input.z") }, new GeneratorForwardOptions { Noise = NoiseMode.Explicit, NoiseTensors = golden.Noise() });
         (output.Image.square().mean() + output.Image.mean()).backward();
         return g.named_parameters().ToDictionary(p => p.name, p => p.parameter.grad!.detach().clone());
     }

@@ -28,7 +28,7 @@ public class GeneratorGoldenTests
         return g;
     }
 
-    private static GenerateOptions ExplicitNoise => new() { Noise = NoiseMode.Explicit, NoiseTensors = G.Noise() };
+    private static GeneratorForwardOptions ExplicitNoise => new() { Noise = NoiseMode.Explicit, NoiseTensors = G.Noise() };
 
     [Fact]
     public void MappingAndItsTraceMatch()
@@ -90,7 +90,7 @@ public class GeneratorGoldenTests
         using var backendScope = OpSettings.Use(backend);
         using var scope = NewDisposeScope();
         using var g = Load(strategy);
-        var output = g.Generate(new[] { G.Tensor("input.z") }, new GenerateOptions { Noise = NoiseMode.Constant });
+        var output = g.Generate(new[] { G.Tensor("input.z") }, new GeneratorForwardOptions { Noise = NoiseMode.Constant });
         TensorAssert.Close(G.Tensor("out.img_const_noise"), output.Image, StyleGan2Golden.ImageAtol, StyleGan2Golden.ImageRtol, "out.img_const_noise");
     }
 
@@ -141,9 +141,9 @@ public class GeneratorGoldenTests
         using var scope = NewDisposeScope();
         using var g = Load(ModulatedConvStrategy.InputScaling);
         var z = G.Tensor("input.z");
-        var a = g.Generate(new[] { z }, new GenerateOptions { Seed = 11 }).Image;
-        var b = g.Generate(new[] { z }, new GenerateOptions { Seed = 11 }).Image;
-        var c = g.Generate(new[] { z }, new GenerateOptions { Seed = 12 }).Image;
+        var a = g.Generate(new[] { z }, new GeneratorForwardOptions { Seed = 11 }).Image;
+        var b = g.Generate(new[] { z }, new GeneratorForwardOptions { Seed = 11 }).Image;
+        var c = g.Generate(new[] { z }, new GeneratorForwardOptions { Seed = 12 }).Image;
         TensorAssert.Close(a, b, 0, 0, "same seed");
         Assert.True(TensorAssert.MaxAbsDiff(a, c) > 1e-4, "different seeds gave the same image: noise is not used");
     }
@@ -155,9 +155,9 @@ public class GeneratorGoldenTests
         using var g = Load(ModulatedConvStrategy.InputScaling);
         var ex = Assert.Throws<ArgumentException>(() => g.Map(randn(2, G.StyleDim + 1)));
         Assert.Contains($"[2, {G.StyleDim + 1}]", ex.Message);
-        Assert.Throws<ArgumentException>(() => g.Generate(new[] { randn(2, G.LatentCount + 1, G.StyleDim) }, new GenerateOptions { InputIsLatent = true }));
-        Assert.Throws<ArgumentException>(() => g.Generate(new[] { randn(2, G.StyleDim) }, new GenerateOptions { Truncation = 0.5f }));
-        Assert.Throws<ArgumentException>(() => g.Generate(new[] { randn(2, G.StyleDim) }, new GenerateOptions { Noise = NoiseMode.Explicit }));
-        Assert.Throws<ArgumentException>(() => g.Generate(new[] { randn(2, G.StyleDim), randn(2, G.StyleDim) }, new GenerateOptions { InjectIndex = 0 }));
+        Assert.Throws<ArgumentException>(() => g.Generate(new[] { randn(2, G.LatentCount + 1, G.StyleDim) }, new GeneratorForwardOptions { InputIsLatent = true }));
+        Assert.Throws<ArgumentException>(() => g.Generate(new[] { randn(2, G.StyleDim) }, new GeneratorForwardOptions { Truncation = 0.5f }));
+        Assert.Throws<ArgumentException>(() => g.Generate(new[] { randn(2, G.StyleDim) }, new GeneratorForwardOptions { Noise = NoiseMode.Explicit }));
+        Assert.Throws<ArgumentException>(() => g.Generate(new[] { randn(2, G.StyleDim), randn(2, G.StyleDim) }, new GeneratorForwardOptions { InjectIndex = 0 }));
     }
 }

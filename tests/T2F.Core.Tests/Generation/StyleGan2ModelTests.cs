@@ -258,6 +258,40 @@ public class StyleGan2ModelTests
     }
 
     [Fact]
+    public void SynthesizeLeavesTheCallersWPlusUsable()
+    {
+        // The reference forward used a w+ input as its output latent, so disposing the output disposed the caller's
+        // tensor ("Tensor invalid -- empty handle" at its next use).
+        using var model = StyleGan2Model.Load(ConvertedCheckpoint);
+        using var z = model.SampleZ(2, 3);
+        using var w = model.Map(z);
+        using var wPlus = w.unsqueeze(1).repeat(1, model.LatentCount, 1);
+        using (var first = model.Synthesize(wPlus, new SynthesisOptions { Noise = NoiseMode.Constant }))
+        using (var again = model.Synthesize(wPlus, new SynthesisOptions { Noise = NoiseMode.Constant }))
+        {
+            Assert.True(first.allclose(again, rtol: 0, atol: 0));
+        }
+
+        Assert.Equal(new long[] { 2, model.LatentCount, model.StyleSize }, wPlus.shape);
+    }
+
+    [Fact]
+    public void GradientsReachLatentsThatAskForThemAndNeverTheFrozenWeights()
+    {
+        using var model = StyleGan2Model.Load(ConvertedCheckpoint);
+        using var scope = NewDisposeScope();
+        var w = model.Map(model.SampleZ(1, 3)).unsqueeze(1).repeat(1, model.LatentCount, 1).requires_grad_(true);
+        var image = model.Synthesize(w, new SynthesisOptions { Noise = NoiseMode.Constant });
+        Assert.True(image.requires_grad, "Synthesize dropped the graph of latents that require gradients (a projector could not train through it)");
+        image.square().mean().backward();
+        Assert.NotNull(w.grad);
+        Assert.True(w.grad!.abs().sum().item<float>() > 0, "no gradient reached the latents");
+        Assert.All(model.Generator.parameters(), p => Assert.False(p.requires_grad || p.grad is not null, "a generator weight takes part in autograd"));
+        using var noGrad = model.Synthesize(w.detach(), new SynthesisOptions { Noise = NoiseMode.Constant });
+        Assert.False(noGrad.requires_grad, "rendering latents without gradients recorded a graph");
+    }
+
+    [Fact]
     public void ModelOutlivesTheCallersDisposeScope()
     {
         StyleGan2Model model;

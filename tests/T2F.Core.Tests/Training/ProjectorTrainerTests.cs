@@ -15,31 +15,26 @@ public class ProjectorTrainerTests
 {
     private static readonly Dictionary<int, int> Channels = new() { [4] = 16, [8] = 12, [16] = 8 };
 
-    private static (StyleGan2Generator G, CaptionedImageSource Data) Setup()
+    private static readonly GeneratorConfig Config = new(16, 16, 2, Channels, 0.01f, StyleGan2Defaults.BlurTaps);
+
+    internal static (StyleGan2Model G, CaptionedImageSource Data) Setup()
     {
         using var scope = NewDisposeScope();
-        manual_seed(21);
-        var g = new StyleGan2Generator(new GeneratorConfig(16, 16, 2, Channels, 0.01f, StyleGan2Defaults.BlurTaps));
-        g.eval();
+        var g = StyleGan2Model.Create(Config, seed: 21);
         // Targets the generator can reach: 8 faces rendered from random w, two captions each.
-        Tensor images;
-        using (no_grad())
-        {
-            var w = g.Map(randn(8, 16));
-            images = g.Generate(new[] { w }, new GenerateOptions { InputIsLatent = true, Noise = NoiseMode.Constant }).Image;
-        }
+        var images = g.Synthesize(g.Map(randn(8, 16)), new SynthesisOptions { Noise = NoiseMode.Constant });
 
         var captions = Enumerable.Range(0, 8).Select(i => (IReadOnlyList<string>)new[] { $"face number {i}", $"the person {i}" }).ToList();
         return (g, new CaptionedImageSource(images, captions, seed: 4));
     }
 
-    private static MlpLatentProjector Projector(StyleGan2Generator g)
+    internal static MlpLatentProjector Projector(StyleGan2Model g)
     {
         using var scope = NewDisposeScope();
         manual_seed(3);
         using var noGrad = no_grad();
-        var mean = g.MeanLatent(randn(256, 16));
-        return new MlpLatentProjector(new LatentProjectorConfig(32, 16, g.Config.LatentCount, LatentSpace.WPlus, HiddenSize: 64, Depth: 2), mean);
+        var mean = g.Generator.MeanLatent(randn(256, 16));
+        return new MlpLatentProjector(new LatentProjectorConfig(32, 16, g.LatentCount, LatentSpace.WPlus, HiddenSize: 64, Depth: 2), mean);
     }
 
     [Fact]
@@ -127,7 +122,7 @@ public class ProjectorTrainerTests
             string b = Directory.CreateTempSubdirectory("t2f-proj").FullName;
             try
             {
-                var options = new ProjectorTrainingOptions { Batch = 4, Steps = 4, CheckpointEvery = 1000, LogEvery = 1, Seed = 5, AdversarialWeight = 0.1 };
+                var options = new ProjectorTrainingOptions { Batch = 4, Steps = 4, CheckpointEvery = 1000, LogEvery = 1, Seed = 5, AdversarialWeight = 0.1, AdversarialDiscriminator = new DiscriminatorConfig(16, Channels, StyleGan2Defaults.BlurTaps) };
                 var reports = new List<TrainingProgress>();
                 using var p1 = Projector(g);
                 using (var t = new ProjectorTrainer(p1, g, encoder, data, a, options))

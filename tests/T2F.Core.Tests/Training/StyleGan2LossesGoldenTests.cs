@@ -47,7 +47,7 @@ public class StyleGan2LossesGoldenTests
     {
         using var scope = NewDisposeScope();
         using var g = G.LoadGenerator();
-        var output = g.Generate(new[] { G.Tensor("input.z") }, new GenerateOptions { Noise = NoiseMode.Explicit, NoiseTensors = G.Noise() });
+        var output = g.Generate(new[] { G.Tensor("input.z") }, new GeneratorForwardOptions { Noise = NoiseMode.Explicit, NoiseTensors = G.Noise() });
         double decay = G.Case("path_regularize").GetProperty("params").GetProperty("decay").GetDouble();
         double mean = G.Scalar("loss.path_mean_in_1");
         for (int k = 1; k <= 2; k++)

@@ -46,7 +46,7 @@ public class ConvolutionRouteGoldenTests
             GeneratorOutput output;
             using (ModuleTrace.Start(g, capture.Sink))
             {
-                output = g.Generate(new[] { G.Tensor("input.z") }, new GenerateOptions { Noise = NoiseMode.Explicit, NoiseTensors = G.Noise() });
+                output = g.Generate(new[] { G.Tensor("input.z") }, new GeneratorForwardOptions { Noise = NoiseMode.Explicit, NoiseTensors = G.Noise() });
             }
 
             TensorAssert.Close(G.Tensor("out.img"), output.Image, StyleGan2Golden.ImageAtol, StyleGan2Golden.ImageRtol, $"out.img ({route}, {formulation}, {strategy})");

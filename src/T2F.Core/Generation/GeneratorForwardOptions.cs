@@ -2,8 +2,12 @@ using static TorchSharp.torch;
 
 namespace T2F.Core.Generation;
 
-/// <summary>Options of <see cref="StyleGan2Generator.Generate"/>, mirroring the reference's forward arguments (rosinality <c>model.py</c> <c>Generator.forward</c>).</summary>
-public sealed record GenerateOptions
+/// <summary>
+/// Arguments of <see cref="StyleGan2Generator.Generate"/>, mirroring the reference's forward (rosinality <c>model.py</c>
+/// <c>Generator.forward</c>) for the goldens and the trainers. Internal: users render through
+/// <see cref="IStyleGenerator.Synthesize"/> and its <see cref="SynthesisOptions"/>, one options record for the concept.
+/// </summary>
+internal sealed record GeneratorForwardOptions
 {
     /// <summary>True when the styles are w ([B, style_dim]) or w+ ([B, n_latent, style_dim]); false maps z first.</summary>
     public bool InputIsLatent { get; init; }
