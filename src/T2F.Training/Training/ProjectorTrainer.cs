@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Globalization;
 using T2F.Core.Checkpoints;
 using T2F.Core.Data;
@@ -19,7 +18,7 @@ namespace T2F.Core.Training;
 /// the ground-truth image (pixel L1/L2 + perceptual loss + a latent regulariser). Checkpoints (projector weights,
 /// Adam moments, step) are atomic and resume is automatic.
 /// </summary>
-public sealed class ProjectorTrainer : IDisposable
+public sealed class ProjectorTrainer : IDisposable, ITrainingRun
 {
     /// <summary>Checkpoint file name inside the run folder.</summary>
     public const string CheckpointFile = "projector-checkpoint.safetensors";
@@ -172,44 +171,17 @@ public sealed class ProjectorTrainer : IDisposable
     /// <exception cref="TrainingDivergedException">A loss became NaN or infinite.</exception>
     public void Train(IProgress<TrainingProgress>? progress = null, CancellationToken cancellationToken = default)
     {
-        using var runLock = RunFolderLock.Acquire(RunFolder);
         projectorModule.train();
-        var clock = Stopwatch.StartNew();
-        long start = Step;
-        using var csv = LossLog.Open(Path.Combine(RunFolder, "projector-losses.csv"), LossNames, Step);
+        new TrainingLoop(Options.Steps, Options.Batch, Options.LogEvery, Options.SampleEvery, Options.CheckpointEvery)
+            .Run(this, RunFolder, "projector-losses.csv", LossNames, "lower the learning rate", progress, cancellationToken);
+    }
 
-        while (Step < Options.Steps)
-        {
-            if (cancellationToken.IsCancellationRequested)
-            {
-                SaveCheckpoint();
-                return;
-            }
-
-            var losses = TrainStep(Step);
-            Step++;
-            if (!double.IsFinite(losses["loss"]))
-            {
-                throw new TrainingDivergedException($"Projector loss is {losses["loss"]} at step {Step}; training stopped. The last good checkpoint is {(File.Exists(CheckpointPath) ? CheckpointPath : "none (no checkpoint was written yet)")}; lower the learning rate and resume.");
-            }
-
-            double rate = (Step - start) * Options.Batch / Math.Max(1e-9, clock.Elapsed.TotalSeconds);
-            if (Step % Options.LogEvery == 0 || Step == Options.Steps)
-            {
-                csv.Write(Step, LossNames, losses, rate);
-                progress?.Report(new TrainingProgress(Step, Options.Steps, rate, losses, TimeSpan.FromSeconds((Options.Steps - Step) * Options.Batch / Math.Max(1e-9, rate))));
-            }
-
-            if (Options.SampleEvery > 0 && Step % Options.SampleEvery == 0)
-            {
-                SaveSampleGrid();
-            }
-
-            if (Step % Options.CheckpointEvery == 0 || Step == Options.Steps)
-            {
-                SaveCheckpoint();
-            }
-        }
+    /// <inheritdoc />
+    IReadOnlyDictionary<string, double> ITrainingRun.Advance()
+    {
+        var losses = TrainStep(Step);
+        Step++;
+        return losses;
     }
 
     /// <summary>Writes <c>samples/stepNNNNNNN.png</c>: ground truth above, generated from the fixed descriptions below.</summary>

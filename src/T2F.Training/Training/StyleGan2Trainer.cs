@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
 using T2F.Core.Checkpoints;
@@ -18,7 +17,7 @@ namespace T2F.Core.Training;
 /// moments and the path-length mean, so a resumed run is bit-identical to a straight one. Resume is automatic when
 /// the run folder has a checkpoint.
 /// </summary>
-public sealed class StyleGan2Trainer : IDisposable
+public sealed class StyleGan2Trainer : IDisposable, ITrainingRun
 {
     /// <summary>Checkpoint file name inside the run folder.</summary>
     public const string CheckpointFile = "checkpoint.safetensors";
@@ -111,49 +110,22 @@ public sealed class StyleGan2Trainer : IDisposable
     /// <exception cref="TrainingDivergedException">A loss became NaN or infinite.</exception>
     public void Train(IProgress<TrainingProgress>? progress = null, CancellationToken cancellationToken = default)
     {
-        using var runLock = RunFolderLock.Acquire(RunFolder);
         Generator.train();
         Discriminator.train();
-        var clock = Stopwatch.StartNew();
-        long startStep = Step;
-        using var csv = LossLog.Open(Path.Combine(RunFolder, "losses.csv"), LossNames, Step);
-        while (Step < Options.Steps)
-        {
-            if (cancellationToken.IsCancellationRequested)
-            {
-                SaveCheckpoint();
-                return;
-            }
-
-            var losses = TrainStep(Step);
-            Step++;
-            foreach (var (name, value) in losses)
-            {
-                if (!double.IsFinite(value))
-                {
-                    throw new TrainingDivergedException($"Loss {name} is {value} at step {Step}; training stopped. The last good checkpoint is {(File.Exists(CheckpointPath) ? CheckpointPath : "none (no checkpoint was written yet)")}; lower the learning rate or raise R1 gamma and resume.");
-                }
-            }
-
-            double imagesPerSecond = (Step - startStep) * Options.Batch / Math.Max(1e-9, clock.Elapsed.TotalSeconds);
-            if (Step % Options.LogEvery == 0 || Step == Options.Steps)
-            {
-                csv.Write(Step, LossNames, losses, imagesPerSecond);
-                var eta = TimeSpan.FromSeconds((Options.Steps - Step) * Options.Batch / Math.Max(1e-9, imagesPerSecond));
-                progress?.Report(new TrainingProgress(Step, Options.Steps, imagesPerSecond, losses, eta));
-            }
-
-            if (Options.SampleEvery > 0 && Step % Options.SampleEvery == 0)
-            {
-                SaveSampleGrid();
-            }
-
-            if (Step % Options.CheckpointEvery == 0 || Step == Options.Steps)
-            {
-                SaveCheckpoint();
-            }
-        }
+        new TrainingLoop(Options.Steps, Options.Batch, Options.LogEvery, Options.SampleEvery, Options.CheckpointEvery)
+            .Run(this, RunFolder, "losses.csv", LossNames, "lower the learning rate or raise R1 gamma", progress, cancellationToken);
     }
+
+    /// <inheritdoc />
+    IReadOnlyDictionary<string, double> ITrainingRun.Advance()
+    {
+        var losses = TrainStep(Step);
+        Step++;
+        return losses;
+    }
+
+    /// <inheritdoc />
+    void ITrainingRun.SaveSampleGrid() => SaveSampleGrid();
 
     /// <summary>Writes the checkpoint atomically (temp file, flush, rename).</summary>
     public void SaveCheckpoint()
