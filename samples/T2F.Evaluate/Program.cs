@@ -12,12 +12,12 @@ using T2F.Core.Generation;
 using T2F.Core.Imaging;
 using T2F.Core.Metrics;
 using T2F.Core.Metrics.Attributes;
+using T2F.Core.Metrics.Evaluation;
 using T2F.Core.Training;
 using T2F.Core.Pipeline;
 using T2F.Models.SynthFaces;
 using T2F.Models.SynthFacesAttributes;
 using T2F.Models.FaceApi;
-using T2F.Samples.Data;
 using T2F.Samples.Shared;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -59,8 +59,7 @@ public static class Program
         root.SetAction(r =>
         {
             SetThreads(r.GetValue(threads));
-            Program.variation = r.GetValue(variation);
-            return Evaluate(r.GetRequiredValue(data), Path.GetFullPath(r.GetRequiredValue(output)), r.GetValue(count), r.GetValue(diversity), r.GetValue(seed),
+            return Evaluate(r.GetRequiredValue(data), Path.GetFullPath(r.GetRequiredValue(output)), r.GetValue(count), r.GetValue(diversity), r.GetValue(seed), r.GetValue(variation),
                 r.GetValue(model), r.GetValue(size), r.GetValue(holdoutFrom), r.GetValue(classifier));
         });
         root.Subcommands.Add(TrainAttributesCommand());
@@ -166,13 +165,15 @@ public static class Program
         return FaceImageDataset.Open(folder, new FaceDatasetOptions { Resolution = AttributeClassifier.InputSize });
     }
 
-    private static int Evaluate(string data, string outDir, int count, int k, long seed, string? modelPath, int evaluationSize, string? trainingDir, string? classifierPath)
+    private static int Evaluate(string data, string outDir, int count, int k, long seed, float? variation, string? modelPath, int evaluationSize, string? trainingDir, string? classifierPath)
     {
         if (!Directory.Exists(data))
         {
             throw new DirectoryNotFoundException($"--data {data} does not exist.");
         }
 
+        // FaceEvaluator draws nothing from torch's global generator; seeding it still fixes whatever else does (a
+        // model's random initialisation before its weights load), as before the protocol moved into T2F.Metrics.
         torch.manual_seed(seed);
         // --model: a text-to-face bundle folder (model.json: generates from each image's description), or an
         // unconditional StyleGAN2 checkpoint (a baseline: face i from seed + i).
@@ -185,7 +186,10 @@ public static class Program
 
         using var pipeline = isDefault ? TextToFacePipeline.LoadDefault() : isBundle ? T2F.Models.MiniLM.MiniLM.LoadPipeline(modelPath!) : null;
         using var model = modelPath is not null && !isBundle ? StyleGan2Model.Load(modelPath) : null;
-        int size = pipeline?.Resolution ?? model?.Resolution ?? evaluationSize;
+        var source = pipeline is not null
+            ? FaceSource.TextToFace(pipeline, isDefault ? "default model (T2F.Models.SynthFaces, embedded)" : $"bundle {Path.GetFileName(Path.GetFullPath(modelPath!).TrimEnd('/'))}")
+            : model is not null ? FaceSource.Unconditional(model, Path.GetFileName(modelPath!)) : FaceSource.SynthFacesOracle();
+        int size = source.Resolution ?? evaluationSize;
         // --holdout-from TRAINING_DIR: only faces whose attribute combination never occurs in that training set.
         Func<CelebAAttributeRow, bool>? heldOut = null;
         string holdoutNote = string.Empty;
@@ -194,7 +198,6 @@ public static class Program
             var seen = CelebAAttributeFile.Read(Path.Combine(trainingDir, CelebAAttributeFile.FileName)).Select(r => r.Attributes.ToString()).ToHashSet(StringComparer.Ordinal);
             heldOut = row => !seen.Contains(row.Attributes.ToString());
             holdoutNote = $" whose attribute combination occurs nowhere in {trainingDir} ({seen.Count} combinations)";
-            dataNote = holdoutNote;
         }
 
         var dataset = FaceImageDataset.Open(data, new FaceDatasetOptions { Resolution = size, Partition = CelebAPartition.Test, Limit = count, Where = heldOut });
@@ -208,148 +211,36 @@ public static class Program
             throw new ArgumentException($"--data {data} has fewer than 2 faces.");
         }
 
-        count = dataset.Count;
-        string generatorName = pipeline is not null
-            ? $"text-to-face {(isDefault ? "default model (T2F.Models.SynthFaces, embedded)" : $"bundle {Path.GetFileName(Path.GetFullPath(modelPath!).TrimEnd('/'))}")} (text encoder {pipeline.EncoderName}; face i generated from the first description of image i; variation {(variation ?? new T2F.Core.Pipeline.GenerationOptions().Variation).ToString(CultureInfo.InvariantCulture)})"
-            : model is null
-            ? $"SynthFaces oracle (renderer v{SynthFaceSampler.Version}: the described attributes rendered with new nuisance variables; not a learned model)"
-            : $"StyleGAN2 {Path.GetFileName(modelPath)} (unconditional: face i from seed {seed}+i, not from its description)";
+        var options = new FaceEvaluationOptions { Count = dataset.Count, DiversityFaces = k, Seed = seed, Variation = variation };
         Directory.CreateDirectory(Path.Combine(outDir, "generated"));
         using var identity = FaceApiModels.LoadIdentityFeatureExtractor();
         using var classifier = classifierPath is not null ? AttributeClassifier.Load(classifierPath) : SynthFacesAttributeModels.LoadClassifier();
-        Console.WriteLine($"Evaluating {count} faces of {Path.GetFullPath(data)}{holdoutNote} at {size}x{size}; generator: {generatorName}");
+        using var evaluator = new FaceEvaluator(identity, classifier);
+        Console.WriteLine($"Evaluating {dataset.Count} faces of {Path.GetFullPath(data)}{holdoutNote} at {size}x{size}; generator: {source.Describe(options)}");
 
-        const int batch = 16;
-        var described = dataset.Records.Select(r => r.Attributes.Intersect(classifier.TrainedAttributes)).ToArray();
-        var realFeatures = new List<Tensor>();
-        var fakeFeatures = new List<Tensor>();
-        var found = new List<AttributeSet>();
-        var foundReal = new List<AttributeSet>();
-        var groups = new List<Tensor>();
-        int diversityGroups = Math.Min(count, 16);
-        int totalSteps = ((count + batch - 1) / batch) + diversityGroups, step = 0;
         var clock = Stopwatch.StartNew();
-        try
-        {
-            for (int start = 0; start < count; start += batch)
-            {
-                using var scope = torch.NewDisposeScope();
-                int n = Math.Min(batch, count - start);
-                var real = torch.stack(Enumerable.Range(start, n).Select(i => dataset.LoadImage(i)).ToArray());
-                var fake = Generate(pipeline, model, dataset, Enumerable.Range(start, n).ToArray(), seed, 0, size);
-                for (int i = 0; i < n; i++)
-                {
-                    ImageTensor.SavePng(fake[i], Path.Combine(outDir, "generated", SynthFacesWriter.ImageFileName(start + i)));
-                }
-
-                realFeatures.Add(identity.Extract(real).MoveToOuterDisposeScope());
-                fakeFeatures.Add(identity.Extract(fake).MoveToOuterDisposeScope());
-                found.AddRange(classifier.PredictSets(fake));
-                foundReal.AddRange(classifier.PredictSets(real));
-                Bar(++step, totalSteps, clock.Elapsed, "generate + features");
-            }
-
-            for (int g = 0; g < diversityGroups; g++)
-            {
-                using var scope = torch.NewDisposeScope();
-                var faces = Generate(pipeline, model, dataset, Enumerable.Repeat(g, k).ToArray(), seed, 1, size, variant: true);
-                groups.Add(identity.Extract(faces).MoveToOuterDisposeScope());
-                Bar(++step, totalSteps, clock.Elapsed, "diversity");
-            }
-
-            Console.WriteLine();
-            using var realAll = torch.cat(realFeatures, 0);
-            using var fakeAll = torch.cat(fakeFeatures, 0);
-            var similarity = FaceSimilarity.Compare(fakeAll, realAll, identity.Name);
-            double frechet = Frechet(realAll, fakeAll);
-            var attributes = AttributeAccuracy.Compute(found, described, classifier.TrainedAttributes, classifier.Name);
-            var attributesReal = AttributeAccuracy.Compute(foundReal, described, classifier.TrainedAttributes, classifier.Name);
-            double diversity = Diversity.MeanOverGroups(groups);
-            WriteOutputs(outDir, dataset, generatorName, identity.Name, seed, size, k, diversityGroups, frechet, similarity, attributes, attributesReal, diversity);
-            Console.WriteLine($"FD (identity) {frechet:F4}  similarity {similarity.MeanCosine:F4}  FSD {similarity.MeanDistance:F4}  attribute accuracy {attributes.Accuracy:P1}  diversity {diversity:F4}  ({clock.Elapsed.TotalSeconds:F0} s)");
-            Console.WriteLine($"Wrote {Path.Combine(outDir, "metrics.json")}, report.md, sheet.png");
-            return 0;
-        }
-        finally
-        {
-            foreach (var t in realFeatures.Concat(fakeFeatures).Concat(groups))
-            {
-                t.Dispose();
-            }
-        }
+        var result = evaluator.Evaluate(source, dataset, options, new EvaluationBar(clock),
+            (i, face) => ImageTensor.SavePng(face, Path.Combine(outDir, "generated", SynthFacesWriter.ImageFileName(i))));
+        Console.WriteLine();
+        WriteOutputs(outDir, dataset, result, holdoutNote);
+        Console.WriteLine($"FD (identity) {result.FrechetDistance:F4}  similarity {result.Similarity.MeanCosine:F4}  FSD {result.Similarity.MeanDistance:F4}  attribute accuracy {result.Attributes.Accuracy:P1}  diversity {result.Diversity:F4}  ({clock.Elapsed.TotalSeconds:F0} s)");
+        Console.WriteLine($"Wrote {Path.Combine(outDir, "metrics.json")}, report.md, sheet.png");
+        return 0;
     }
 
-    // Face i of a batch: the oracle renders its description's attributes with nuisance from (seed, stream, index); the
-    // StyleGAN2 model draws it from seed + index (+ a large offset for the diversity variants).
-    // --variation for a text-to-face model (null: GenerationOptions' default).
-    private static float? variation;
-
-    // What --holdout-from kept, for the report.
-    private static string dataNote = string.Empty;
-
-    private static Tensor Generate(T2F.Core.Pipeline.TextToFacePipeline? pipeline, StyleGan2Model? model, FaceImageDataset dataset, int[] indices, long seed, int stream, int size, bool variant = false)
-    {
-        if (pipeline is not null)
-        {
-            // One call per batch. The diversity variants are the faces of ONE description (FacesPerDescription = k): the
-            // k-th face of every description shares its noise, so k copies of a description would be k equal faces.
-            var descriptions = indices.Select(i => dataset[i].Captions.Count > 0 ? dataset[i].Captions[0] : FaceDescriber.Default.Describe(dataset[i].Attributes, seed)).ToArray();
-            var options = new T2F.Core.Pipeline.GenerationOptions { Seed = seed + (variant ? 1_000_000L + indices[0] : indices[0]) + (stream * 7919L), Variation = variation ?? new T2F.Core.Pipeline.GenerationOptions().Variation };
-            var faces = variant
-                ? pipeline.Generate(descriptions[0], options with { FacesPerDescription = indices.Length })
-                : pipeline.Generate(descriptions, options);
-            try
-            {
-                return torch.stack(faces.Select(f => f.Image).ToArray()).clamp(-1, 1);
-            }
-            finally
-            {
-                foreach (var f in faces)
-                {
-                    f.Dispose();
-                }
-            }
-        }
-
-        if (model is not null)
-        {
-            var parts = indices.Select((index, j) => model.Generate(1, seed + (variant ? 1_000_000L + (index * 1000L) + j : index), 1f)).ToArray();
-            return torch.cat(parts, 0).clamp(-1, 1);
-        }
-
-        var images = new Tensor[indices.Length];
-        for (int j = 0; j < indices.Length; j++)
-        {
-            long nuisance = (seed * 7919) + (stream * 1_000_003L) + (variant ? (indices[j] * 1000L) + j : 0) + 17;
-            var face = SynthFaceSampler.Sample(dataset[indices[j]].Attributes, nuisance, indices[j]);
-            var rgb = SynthFaceRenderer.RenderRgb24(face, size);
-            images[j] = torch.tensor(rgb, [size, size, 3]).permute(2, 0, 1).to(ScalarType.Float32).div(127.5).sub(1);
-        }
-
-        return torch.stack(images);
-    }
-
-    private static double Frechet(Tensor real, Tensor fake)
-    {
-        using var a = new FeatureStatisticsAccumulator((int)real.shape[1]);
-        using var b = new FeatureStatisticsAccumulator((int)fake.shape[1]);
-        a.Add(real);
-        b.Add(fake);
-        return FrechetDistance.Compute(a.ToStatistics(), b.ToStatistics());
-    }
-
-    private static void WriteOutputs(string outDir, FaceImageDataset dataset, string generatorName, string identityName, long seed, int size, int k, int groups,
-        double frechet, PairedSimilarityResult similarity, AttributeAccuracyResult attributes, AttributeAccuracyResult attributesReal, double diversity)
+    // metrics.json, report.md and sheet.png from one evaluation; holdoutNote says what --holdout-from kept.
+    private static void WriteOutputs(string outDir, FaceImageDataset dataset, FaceEvaluationResult result, string holdoutNote)
     {
         static double? Finite(double v) => double.IsFinite(v) ? v : null;
+        var (similarity, attributes, identityName) = (result.Similarity, result.Attributes, result.FeatureName);
         var metrics = new Dictionary<string, object?>
         {
             ["data"] = dataset.Layout.Root,
-            ["count"] = similarity.Count,
-            ["resolution"] = size,
-            ["seed"] = seed,
-            ["generator"] = generatorName,
-            ["frechet_distance"] = frechet,
+            ["count"] = result.Count,
+            ["resolution"] = result.Resolution,
+            ["seed"] = result.Seed,
+            ["generator"] = result.Generator,
+            ["frechet_distance"] = result.FrechetDistance,
             ["frechet_distance_features"] = identityName + " (Inception FID needs pt_inception-2015-12-05-*.pth; not used here)",
             ["similarity"] = similarity.MeanCosine,
             ["similarity_centred"] = similarity.MeanCentredCosine,
@@ -359,7 +250,7 @@ public static class Program
             ["attribute_accuracy"] = attributes.Accuracy,
             ["attribute_accuracy_stated_found"] = attributes.StatedAccuracy,
             ["attribute_accuracy_absent_not_found"] = attributes.AbsentAccuracy,
-            ["attribute_accuracy_ground_truth"] = attributesReal.Accuracy,
+            ["attribute_accuracy_ground_truth"] = result.GroundTruthAttributes.Accuracy,
             ["attribute_accuracy_features"] = attributes.ClassifierName,
             ["attribute_accuracy_per_attribute"] = attributes.PerAttribute.ToDictionary(e => e.Name, e => new Dictionary<string, object?>
             {
@@ -369,19 +260,20 @@ public static class Program
                 ["absent_not_found"] = Finite(e.AbsentAccuracy),
                 ["accuracy"] = Finite(e.Accuracy),
             }),
-            ["diversity"] = diversity,
-            ["diversity_features"] = $"{identityName}, mean pairwise L2 over {k} faces per description, {groups} descriptions",
+            ["diversity"] = result.Diversity,
+            ["diversity_features"] = $"{identityName}, mean pairwise L2 over {result.DiversityFaces} faces per description, {result.DiversityDescriptions} descriptions",
         };
         File.WriteAllText(Path.Combine(outDir, "metrics.json"), JsonSerializer.Serialize(metrics, new JsonSerializerOptions { WriteIndented = true }));
 
+        int size = result.Resolution;
         var report = new StringBuilder();
-        report.AppendLine(CultureInfo.InvariantCulture, $"# T2F evaluation\n\nData: `{dataset.Layout.Root}`, {similarity.Count} faces{dataNote} at {size}x{size}, seed {seed}.\n\nGenerator: {generatorName}.\n");
+        report.AppendLine(CultureInfo.InvariantCulture, $"# T2F evaluation\n\nData: `{dataset.Layout.Root}`, {result.Count} faces{holdoutNote} at {size}x{size}, seed {result.Seed}.\n\nGenerator: {result.Generator}.\n");
         report.AppendLine("| metric | value | measured with |\n|---|---|---|");
-        report.AppendLine(CultureInfo.InvariantCulture, $"| Fréchet distance | {frechet:F4} | {identityName} |");
+        report.AppendLine(CultureInfo.InvariantCulture, $"| Fréchet distance | {result.FrechetDistance:F4} | {identityName} |");
         report.AppendLine(CultureInfo.InvariantCulture, $"| similarity (cosine) | {similarity.MeanCosine:F4} (centred {similarity.MeanCentredCosine:F4}) | {identityName} |");
         report.AppendLine(CultureInfo.InvariantCulture, $"| FSD (mean L2) | {similarity.MeanDistance:F4} | {identityName} |");
-        report.AppendLine(CultureInfo.InvariantCulture, $"| attribute accuracy | {attributes.Accuracy:P1} (stated found {attributes.StatedAccuracy:P1}, absent not found {attributes.AbsentAccuracy:P1}); ground truth {attributesReal.Accuracy:P1} | {attributes.ClassifierName} |");
-        report.AppendLine(CultureInfo.InvariantCulture, $"| diversity | {diversity:F4} | {identityName}, {k} faces x {groups} descriptions |");
+        report.AppendLine(CultureInfo.InvariantCulture, $"| attribute accuracy | {attributes.Accuracy:P1} (stated found {attributes.StatedAccuracy:P1}, absent not found {attributes.AbsentAccuracy:P1}); ground truth {result.GroundTruthAttributes.Accuracy:P1} | {attributes.ClassifierName} |");
+        report.AppendLine(CultureInfo.InvariantCulture, $"| diversity | {result.Diversity:F4} | {identityName}, {result.DiversityFaces} faces x {result.DiversityDescriptions} descriptions |");
         report.AppendLine("\n## Attribute accuracy per attribute\n");
         report.AppendLine(AttributeTable(attributes));
         report.AppendLine("![sheet](sheet.png)");
@@ -419,6 +311,11 @@ public static class Program
         int filled = width * step / Math.Max(1, total);
         var eta = TimeSpan.FromSeconds(elapsed.TotalSeconds / step * (total - step));
         Console.Write($"\r[{new string('#', filled)}{new string('.', width - filled)}] {step}/{total} {what} ETA {eta:hh\\:mm\\:ss}   ");
+    }
+
+    private sealed class EvaluationBar(Stopwatch clock) : IProgress<FaceEvaluationProgress>
+    {
+        public void Report(FaceEvaluationProgress p) => Bar(p.Step, p.Steps, clock.Elapsed, p.Stage);
     }
 
     private sealed class Progress(Stopwatch clock) : IProgress<AttributeTrainingProgress>

@@ -1,9 +1,12 @@
 using SkiaSharp;
 
-namespace T2F.Samples.Data;
+namespace T2F.Samples.Shared;
+
+// Compiled into the samples that draw sheets (T2F.Datasets, T2F.Evaluate) rather than one sample referencing another;
+// only those reference T2F.Data, which brings SkiaSharp, so it is not part of SampleCommandLine.props.
 
 /// <summary>A grid of face images, each with a caption under it, written as one PNG.</summary>
-public static class ContactSheet
+internal static class ContactSheet
 {
     private static readonly string[] FontFiles =
     [
