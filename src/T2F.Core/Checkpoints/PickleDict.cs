@@ -8,7 +8,7 @@ namespace T2F.Core.Checkpoints;
 /// <see cref="PyTorchCheckpointWriter"/>. It keeps insertion order (as Python does) and compares keys like Python:
 /// <c>1</c>, <c>1L</c> and <c>True</c> are the same key, strings are compared ordinally, tuples element by element.
 /// </summary>
-public sealed class PickleDict : IReadOnlyDictionary<object, object?>
+internal sealed class PickleDict : IReadOnlyDictionary<object, object?>
 {
     private readonly List<object> keys = new();
     private readonly List<object?> values = new();

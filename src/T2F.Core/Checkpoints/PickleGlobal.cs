@@ -4,7 +4,7 @@ namespace T2F.Core.Checkpoints;
 /// A reference to a Python global (a class or function named by module and name) found in a pickle.
 /// It is only a name: nothing is looked up, imported or called.
 /// </summary>
-public sealed class PickleGlobal : IEquatable<PickleGlobal>
+internal sealed class PickleGlobal : IEquatable<PickleGlobal>
 {
     /// <summary>Creates a reference to <paramref name="module"/>.<paramref name="name"/>.</summary>
     /// <param name="module">The module, e.g. <c>argparse</c>.</param>

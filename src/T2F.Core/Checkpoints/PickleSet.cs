@@ -6,7 +6,7 @@ namespace T2F.Core.Checkpoints;
 /// A Python <c>set</c> or <c>frozenset</c> read from a pickle. Items keep the order in which the pickle added them;
 /// duplicates (by Python-like equality) are dropped.
 /// </summary>
-public sealed class PickleSet : IReadOnlyCollection<object?>
+internal sealed class PickleSet : IReadOnlyCollection<object?>
 {
     private readonly List<object?> items = new();
     private readonly HashSet<object> seen = new(PickleKeyComparer.Instance);

@@ -5,7 +5,7 @@ namespace T2F.Core.Checkpoints;
 /// <summary>
 /// A Python tuple read from a pickle: an immutable, ordered list of items.
 /// </summary>
-public sealed class PickleTuple : IReadOnlyList<object?>
+internal sealed class PickleTuple : IReadOnlyList<object?>
 {
     private readonly object?[] items;
 

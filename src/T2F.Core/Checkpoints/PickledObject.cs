@@ -6,7 +6,7 @@ namespace T2F.Core.Checkpoints;
 /// Nothing is imported, instantiated or called. For example an <c>argparse.Namespace</c> loads as a
 /// <see cref="PickledObject"/> whose <see cref="State"/> is a <see cref="PickleDict"/> of the arguments.
 /// </summary>
-public sealed class PickledObject
+internal sealed class PickledObject
 {
     /// <summary>Creates an inert object.</summary>
     /// <param name="callable">The class or function the pickle named (usually a <see cref="PickleGlobal"/>).</param>

@@ -9,7 +9,7 @@ namespace T2F.Core.Generation;
 /// FIR low-pass filter (rosinality <c>model.py</c> <c>Blur</c>): buffer <c>kernel</c> = make_kernel(taps) * factor^2; forward =
 /// upfirdn2d(x, kernel, up 1, down 1, pad).
 /// </summary>
-public sealed class Blur : Module<Tensor, Tensor>
+internal sealed class Blur : Module<Tensor, Tensor>
 {
     private readonly Tensor kernel;
 

@@ -6,7 +6,7 @@ using static TorchSharp.torch.nn;
 namespace T2F.Core.Generation;
 
 /// <summary>The learned 4x4 starting tensor <c>input [1, C, size, size]</c>, repeated over the batch (rosinality <c>model.py</c> <c>ConstantInput</c>).</summary>
-public sealed class ConstantInput : Module<long, Tensor>
+internal sealed class ConstantInput : Module<long, Tensor>
 {
     private readonly Parameter input;
 

@@ -9,7 +9,7 @@ namespace T2F.Core.Generation;
 /// not downsampling <c>0 = EqualConv2d, 1 = FusedLeakyReLU</c>; downsampling <c>0 = Blur, 1 = EqualConv2d (stride 2), 2 = FusedLeakyReLU</c>.
 /// The conv has a bias only when there is no activation (the activation owns it otherwise).
 /// </summary>
-public sealed class ConvLayer : Module<Tensor, Tensor>
+internal sealed class ConvLayer : Module<Tensor, Tensor>
 {
     private readonly List<Module<Tensor, Tensor>> layers = new();
 

@@ -9,7 +9,7 @@ namespace T2F.Core.Generation;
 /// FIR downsampler (rosinality <c>model.py</c> <c>Downsample</c>): buffer <c>kernel</c> = make_kernel; pad p = k - factor gives
 /// ((p + 1) / 2, p / 2); output H/2 x W/2. Present in the reference, unused by its G and D.
 /// </summary>
-public sealed class Downsample : Module<Tensor, Tensor>
+internal sealed class Downsample : Module<Tensor, Tensor>
 {
     private readonly Tensor kernel;
 

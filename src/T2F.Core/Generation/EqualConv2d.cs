@@ -7,7 +7,7 @@ using static TorchSharp.torch.nn;
 namespace T2F.Core.Generation;
 
 /// <summary>Conv2d with equalized learning rate (rosinality <c>model.py</c> <c>EqualConv2d.forward</c>): <c>conv2d(x, weight / sqrt(in*k*k), bias, stride, padding)</c>.</summary>
-public sealed class EqualConv2d : Module<Tensor, Tensor>
+internal sealed class EqualConv2d : Module<Tensor, Tensor>
 {
     private readonly Parameter weight;
     private readonly Parameter? bias;

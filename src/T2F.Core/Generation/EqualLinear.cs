@@ -11,7 +11,7 @@ namespace T2F.Core.Generation;
 /// multiplies it by <c>lr_mul / sqrt(in)</c> at every call; the bias is multiplied by <c>lr_mul</c>.
 /// With <c>activation</c> the bias is added inside the fused leaky ReLU.
 /// </summary>
-public sealed class EqualLinear : Module<Tensor, Tensor>
+internal sealed class EqualLinear : Module<Tensor, Tensor>
 {
     private readonly Parameter weight;
     private readonly Parameter? bias;

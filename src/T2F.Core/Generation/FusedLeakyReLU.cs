@@ -10,7 +10,7 @@ namespace T2F.Core.Generation;
 /// The reference's <c>FusedLeakyReLU(channel, bias)</c> module (rosinality <c>op/fused_act.py</c>), named as in its checkpoints:
 /// owns <c>bias [C]</c> (init 0) and applies the bias_act op (<see cref="BiasAct"/>, slope 0.2, gain sqrt 2).
 /// </summary>
-public sealed class FusedLeakyReLU : Module<Tensor, Tensor>
+internal sealed class FusedLeakyReLU : Module<Tensor, Tensor>
 {
     private readonly Parameter? bias;
 

@@ -5,7 +5,7 @@ using static TorchSharp.torch.nn;
 namespace T2F.Core.Generation;
 
 /// <summary>The generator's <c>noises</c> module: noiseTensors <c>noise_i [1, 1, R, R]</c>, R = 2^((i + 5) / 2).</summary>
-public sealed class NoiseBuffers : Module
+internal sealed class NoiseBuffers : Module
 {
     private readonly List<Tensor> noiseTensors = new();
 

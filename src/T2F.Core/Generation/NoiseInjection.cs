@@ -6,7 +6,7 @@ using static TorchSharp.torch.nn;
 namespace T2F.Core.Generation;
 
 /// <summary><c>y = x + weight * noise</c>, noise [B or 1, 1, H, W] broadcast over channels; <c>weight [1]</c> starts at 0 (rosinality <c>model.py</c> <c>NoiseInjection</c>).</summary>
-public sealed class NoiseInjection : Module<Tensor, Tensor, Tensor>
+internal sealed class NoiseInjection : Module<Tensor, Tensor, Tensor>
 {
     private readonly Parameter weight;
 

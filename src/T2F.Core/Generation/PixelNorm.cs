@@ -5,7 +5,7 @@ using static TorchSharp.torch.nn;
 namespace T2F.Core.Generation;
 
 /// <summary><c>x * rsqrt(mean(x^2, dim 1) + 1e-8)</c>: normalises each latent (rosinality <c>model.py</c> <c>PixelNorm</c>). No parameters.</summary>
-public sealed class PixelNorm : Module<Tensor, Tensor>
+internal sealed class PixelNorm : Module<Tensor, Tensor>
 {
     /// <summary>Creates the module.</summary>
     public PixelNorm()

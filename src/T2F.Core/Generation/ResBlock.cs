@@ -5,7 +5,7 @@ using static TorchSharp.torch.nn;
 namespace T2F.Core.Generation;
 
 /// <summary>StyleGan2Discriminator residual block (rosinality <c>model.py</c> <c>ResBlock</c>): <c>(conv2(conv1(x)) + skip(x)) / sqrt 2</c>, halving the resolution.</summary>
-public sealed class ResBlock : Module<Tensor, Tensor>
+internal sealed class ResBlock : Module<Tensor, Tensor>
 {
     private static readonly double InvSqrt2 = 1.0 / Math.Sqrt(2.0);
 

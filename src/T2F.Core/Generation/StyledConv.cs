@@ -8,7 +8,7 @@ namespace T2F.Core.Generation;
 /// StyleGAN2 synthesis layer (rosinality <c>model.py</c> <c>StyledConv</c>): modulated conv -> + noise -> + bias -> leaky ReLU * sqrt 2.
 /// Submodules <c>conv</c>, <c>noise</c>, <c>activate</c>.
 /// </summary>
-public sealed class StyledConv : Module<Tensor, Tensor, Tensor, Tensor>
+internal sealed class StyledConv : Module<Tensor, Tensor, Tensor, Tensor>
 {
     private readonly ModulatedConv2d conv;
     private readonly NoiseInjection noise;

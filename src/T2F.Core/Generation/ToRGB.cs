@@ -9,7 +9,7 @@ namespace T2F.Core.Generation;
 /// Projects features to RGB with a 1x1 non-demodulated modulated conv plus <c>bias [1, 3, 1, 1]</c>, and adds
 /// the upsampled previous RGB (the skip) when given (rosinality <c>model.py</c> <c>ToRGB</c>).
 /// </summary>
-public sealed class ToRGB : Module<Tensor, Tensor, Tensor?, Tensor>
+internal sealed class ToRGB : Module<Tensor, Tensor, Tensor?, Tensor>
 {
     private readonly Parameter bias;
     private readonly Upsample? upsample;

@@ -9,7 +9,7 @@ namespace T2F.Core.Generation;
 /// FIR upsampler (rosinality <c>model.py</c> <c>Upsample</c>): buffer <c>kernel</c> = make_kernel * factor^2; pad p = k - factor gives
 /// ((p + 1) / 2 + factor - 1, p / 2) = (2, 1) for [1, 3, 3, 1] and factor 2; output 2H x 2W.
 /// </summary>
-public sealed class Upsample : Module<Tensor, Tensor>
+internal sealed class Upsample : Module<Tensor, Tensor>
 {
     private readonly Tensor kernel;
 

@@ -4,7 +4,7 @@ using static TorchSharp.torch;
 namespace T2F.Core.Text;
 
 /// <summary>Self-attention followed by its output projection (Hugging Face <c>BertAttention</c>).</summary>
-public sealed class BertAttention : nn.Module<Tensor, Tensor, Tensor>
+internal sealed class BertAttention : nn.Module<Tensor, Tensor, Tensor>
 {
     private readonly BertSelfAttention self;
     private readonly BertSelfOutput output;

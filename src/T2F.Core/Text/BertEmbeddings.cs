@@ -8,7 +8,7 @@ namespace T2F.Core.Text;
 /// BERT's input embeddings: word + absolute position + token type, then LayerNorm (Hugging Face
 /// <c>BertEmbeddings</c>; dropout is left out because this module is used for inference).
 /// </summary>
-public sealed class BertEmbeddings : nn.Module<Tensor, Tensor, Tensor>
+internal sealed class BertEmbeddings : nn.Module<Tensor, Tensor, Tensor>
 {
     private readonly Embedding word_embeddings;
     private readonly Embedding position_embeddings;

@@ -5,7 +5,7 @@ using static TorchSharp.torch;
 namespace T2F.Core.Text;
 
 /// <summary>The stack of encoder layers, named <c>layer.0</c> ... <c>layer.N-1</c> (Hugging Face <c>BertEncoder</c>).</summary>
-public sealed class BertEncoder : nn.Module<Tensor, Tensor, Tensor>
+internal sealed class BertEncoder : nn.Module<Tensor, Tensor, Tensor>
 {
     private readonly ModuleList<BertLayer> layer;
 

@@ -5,7 +5,7 @@ using static TorchSharp.torch;
 namespace T2F.Core.Text;
 
 /// <summary>The feed-forward expansion and its activation (Hugging Face <c>BertIntermediate</c>).</summary>
-public sealed class BertIntermediate : nn.Module<Tensor, Tensor>
+internal sealed class BertIntermediate : nn.Module<Tensor, Tensor>
 {
     private readonly Linear dense;
     private readonly string activation;

@@ -4,7 +4,7 @@ using static TorchSharp.torch;
 namespace T2F.Core.Text;
 
 /// <summary>One transformer encoder layer: attention block, then feed-forward block (Hugging Face <c>BertLayer</c>).</summary>
-public sealed class BertLayer : nn.Module<Tensor, Tensor, Tensor>
+internal sealed class BertLayer : nn.Module<Tensor, Tensor, Tensor>
 {
     private readonly BertAttention attention;
     private readonly BertIntermediate intermediate;

@@ -52,10 +52,10 @@ public sealed class BertModel : nn.Module<Tensor, Tensor, Tensor, Tensor>
     public bool HasPooler => pooler is not null;
 
     /// <summary>The embeddings.</summary>
-    public BertEmbeddings Embeddings => embeddings;
+    internal BertEmbeddings Embeddings => embeddings;
 
     /// <summary>The encoder layers.</summary>
-    public BertEncoder Encoder => encoder;
+    internal BertEncoder Encoder => encoder;
 
     /// <summary>
     /// Copies weights named as Hugging Face's <c>BertModel</c> state dict (no <c>bert.</c> prefix; see

@@ -5,7 +5,7 @@ using static TorchSharp.torch;
 namespace T2F.Core.Text;
 
 /// <summary>The feed-forward contraction, residual and LayerNorm (Hugging Face <c>BertOutput</c>).</summary>
-public sealed class BertOutput : nn.Module<Tensor, Tensor, Tensor>
+internal sealed class BertOutput : nn.Module<Tensor, Tensor, Tensor>
 {
     private readonly Linear dense;
     // The field's name is the Hugging Face state-dict key ("...output.LayerNorm.weight"): TorchSharp also registers

@@ -5,7 +5,7 @@ using static TorchSharp.torch;
 namespace T2F.Core.Text;
 
 /// <summary>BERT's pooler: <c>tanh(dense(h[:, 0]))</c>, the [CLS] vector through a trained layer (Hugging Face <c>BertPooler</c>).</summary>
-public sealed class BertPooler : nn.Module<Tensor, Tensor>
+internal sealed class BertPooler : nn.Module<Tensor, Tensor>
 {
     private readonly Linear dense;
 

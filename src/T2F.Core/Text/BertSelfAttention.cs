@@ -8,7 +8,7 @@ namespace T2F.Core.Text;
 /// Multi-head self-attention with separate query, key and value projections (Hugging Face
 /// <c>BertSelfAttention</c>): <c>softmax(Q Kᵀ / sqrt(head size) + mask) V</c>, heads concatenated.
 /// </summary>
-public sealed class BertSelfAttention : nn.Module<Tensor, Tensor, Tensor>
+internal sealed class BertSelfAttention : nn.Module<Tensor, Tensor, Tensor>
 {
     private readonly Linear query;
     private readonly Linear key;

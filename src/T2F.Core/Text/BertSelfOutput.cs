@@ -5,7 +5,7 @@ using static TorchSharp.torch;
 namespace T2F.Core.Text;
 
 /// <summary>Attention output projection, residual and LayerNorm (Hugging Face <c>BertSelfOutput</c>).</summary>
-public sealed class BertSelfOutput : nn.Module<Tensor, Tensor, Tensor>
+internal sealed class BertSelfOutput : nn.Module<Tensor, Tensor, Tensor>
 {
     private readonly Linear dense;
     // The field's name is the Hugging Face state-dict key ("...output.LayerNorm.weight"): TorchSharp also registers

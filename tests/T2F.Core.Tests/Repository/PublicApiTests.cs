@@ -56,7 +56,7 @@ public class PublicApiTests
         foreach (var type in assembly.GetExportedTypes().Where(t => !t.Name.Contains('<')))
         {
             string kind = type.IsEnum ? "enum" : type.IsInterface ? "interface" : type.IsValueType ? "struct" : type.IsAbstract && type.IsSealed ? "static class" : "class";
-            string bases = string.Join(", ", new[] { type.BaseType }.Where(b => b is not null && b != typeof(object) && b != typeof(ValueType) && b != typeof(Enum)).Concat(type.GetInterfaces()).Select(b => Name(b!)).Order(StringComparer.Ordinal));
+            string bases = string.Join(", ", new[] { type.BaseType }.Where(b => b is not null && b != typeof(object) && b != typeof(ValueType) && b != typeof(Enum)).Concat(type.GetInterfaces().Where(i => i.IsVisible)).Select(b => Name(b!)).Order(StringComparer.Ordinal));
             string typeName = Name(type);
             lines.Add($"{kind} {typeName}{(bases.Length > 0 ? " : " + bases : string.Empty)}");
             const BindingFlags flags = BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.Static | BindingFlags.DeclaredOnly;
