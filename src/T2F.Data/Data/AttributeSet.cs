@@ -188,12 +188,12 @@ public readonly struct AttributeSet : IEquatable<AttributeSet>, IReadOnlyCollect
     /// <summary>The official names of the present attributes, space-separated, in column order (empty for none).</summary>
     public override string ToString() => string.Join(' ', this.Select(CelebAAttributes.Name));
 
-    /// <summary>Equality.</summary>
+    /// <summary>True when both sets hold the same attributes.</summary>
     /// <param name="left">A set.</param>
     /// <param name="right">A set.</param>
     public static bool operator ==(AttributeSet left, AttributeSet right) => left.Equals(right);
 
-    /// <summary>Inequality.</summary>
+    /// <summary>True when the sets differ in at least one attribute.</summary>
     /// <param name="left">A set.</param>
     /// <param name="right">A set.</param>
     public static bool operator !=(AttributeSet left, AttributeSet right) => !left.Equals(right);

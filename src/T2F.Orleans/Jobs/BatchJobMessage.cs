@@ -45,7 +45,7 @@ internal sealed record BatchJobMessage
     [Id(7)]
     public float Truncation { get; init; }
 
-    /// <summary>Variation.</summary>
+    /// <summary>How much of what a description leaves open varies between faces (<c>GenerationOptions.Variation</c>).</summary>
     [Id(8)]
     public float Variation { get; init; }
 

@@ -34,16 +34,16 @@ public sealed class AdamOptimizer : IDisposable
         }
     }
 
-    /// <summary>lr.</summary>
+    /// <summary>Learning rate (lr): the step size before the moment normalisation.</summary>
     public double LearningRate { get; }
 
-    /// <summary>beta1.</summary>
+    /// <summary>Decay of the first-moment (mean) estimate (beta1).</summary>
     public double Beta1 { get; }
 
-    /// <summary>beta2.</summary>
+    /// <summary>Decay of the second-moment (uncentred variance) estimate (beta2).</summary>
     public double Beta2 { get; }
 
-    /// <summary>eps.</summary>
+    /// <summary>Added to the root of the second moment so a parameter with no gradient history does not divide by zero (eps).</summary>
     public double Epsilon { get; }
 
     /// <summary>Number of steps taken.</summary>

@@ -151,7 +151,7 @@ public sealed class ProjectorTrainer : IDisposable, ITrainingRun
         }
     }
 
-    /// <summary>Settings.</summary>
+    /// <summary>The options the trainer was created with (steps, batch, loss weights, seed).</summary>
     public ProjectorTrainingOptions Options { get; }
 
     /// <summary>The run folder.</summary>

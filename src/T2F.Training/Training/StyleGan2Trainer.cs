@@ -83,7 +83,7 @@ public sealed class StyleGan2Trainer : IDisposable, ITrainingRun
         }
     }
 
-    /// <summary>Settings.</summary>
+    /// <summary>The options the trainer was created with (steps, batch, learning rate, regularisation cadence, seed).</summary>
     public StyleGan2TrainingOptions Options { get; }
 
     /// <summary>The run folder.</summary>
