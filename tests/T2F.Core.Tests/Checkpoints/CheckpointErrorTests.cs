@@ -1,6 +1,7 @@
 using System.IO.Compression;
 using System.Text;
 using T2F.Core.Checkpoints;
+using T2F.Core.Tests.TestSupport;
 using Xunit;
 
 namespace T2F.Core.Tests.Checkpoints;

@@ -1,4 +1,5 @@
 using T2F.Core.Checkpoints;
+using T2F.Core.Tests.TestSupport;
 using Xunit;
 
 namespace T2F.Core.Tests.Checkpoints;

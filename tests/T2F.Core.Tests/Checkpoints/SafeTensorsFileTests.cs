@@ -2,6 +2,7 @@ using System.Buffers.Binary;
 using System.Text;
 using System.Text.Json;
 using T2F.Core.Checkpoints;
+using T2F.Core.Tests.TestSupport;
 using Xunit;
 
 namespace T2F.Core.Tests.Checkpoints;

@@ -1,5 +1,6 @@
 using T2F.Core.Checkpoints;
 using T2F.Core.Generation;
+using T2F.Core.Tests.TestSupport;
 using static TorchSharp.torch;
 using Xunit;
 

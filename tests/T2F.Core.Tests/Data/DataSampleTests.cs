@@ -1,5 +1,5 @@
 using T2F.Core.Data;
-using T2F.Core.Tests.Checkpoints;
+using T2F.Core.Tests.TestSupport;
 using Xunit;
 
 namespace T2F.Core.Tests.Data;

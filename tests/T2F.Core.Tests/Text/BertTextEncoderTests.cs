@@ -1,5 +1,4 @@
 using T2F.Core.Checkpoints;
-using T2F.Core.Tests.Checkpoints;
 using T2F.Core.Tests.TestSupport;
 using T2F.Core.Text;
 using TorchSharp;

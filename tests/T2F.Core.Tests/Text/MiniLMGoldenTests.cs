@@ -1,7 +1,6 @@
 using System.Security.Cryptography;
 using System.Text.Json;
 using T2F.Core.Checkpoints;
-using T2F.Core.Tests.Checkpoints;
 using T2F.Core.Tests.TestSupport;
 using T2F.Core.Text;
 using T2F.Models.MiniLM;

@@ -8,7 +8,7 @@ namespace T2F.Core.Tests.TestSupport;
 /// A 16x16 text-to-face pipeline with random weights and the hash encoder: fast enough for thousands of calls. Its
 /// generator's mean latent is not computed yet (the first truncated call computes it).
 /// </summary>
-internal static class TinyPipeline
+public static class TinyPipeline
 {
     public static GeneratorConfig GeneratorConfig => new(16, 16, 2, new Dictionary<int, int> { [4] = 16, [8] = 12, [16] = 8 }, 0.01f, StyleGan2Defaults.BlurTaps);
 

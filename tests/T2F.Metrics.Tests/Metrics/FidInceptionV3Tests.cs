@@ -1,6 +1,6 @@
 using T2F.Core.Checkpoints;
 using T2F.Core.Metrics.Inception;
-using T2F.Core.Tests.Checkpoints;
+using T2F.Core.Tests.TestSupport;
 using TorchSharp;
 using Xunit;
 using static TorchSharp.torch;

@@ -1,7 +1,7 @@
-namespace T2F.Core.Tests.Checkpoints;
+namespace T2F.Core.Tests.TestSupport;
 
 /// <summary>A fresh temporary folder, deleted on dispose.</summary>
-internal sealed class TempFolder : IDisposable
+public sealed class TempFolder : IDisposable
 {
     public TempFolder()
     {

@@ -1,7 +1,7 @@
 using SkiaSharp;
 using T2F.Core.Data;
 using T2F.Core.Data.SynthFaces;
-using T2F.Core.Tests.Checkpoints;
+using T2F.Core.Tests.TestSupport;
 using TorchSharp;
 using Xunit;
 using static TorchSharp.torch;

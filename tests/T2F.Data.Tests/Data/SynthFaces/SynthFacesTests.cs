@@ -1,7 +1,7 @@
 using System.Security.Cryptography;
 using T2F.Core.Data;
 using T2F.Core.Data.SynthFaces;
-using T2F.Core.Tests.Checkpoints;
+using T2F.Core.Tests.TestSupport;
 using Xunit;
 using A = T2F.Core.Data.CelebAAttribute;
 

@@ -6,7 +6,7 @@ namespace T2F.Core.Tests.TestSupport;
 /// Keeps copies of the layer outputs <see cref="T2F.Core.Generation.ModuleTrace"/> reports, outside every dispose scope
 /// (layers run in their own scopes, which would free a copy made there), and frees them on dispose.
 /// </summary>
-internal sealed class TraceCapture : IDisposable
+public sealed class TraceCapture : IDisposable
 {
     public Dictionary<string, Tensor> Traces { get; } = new();
 

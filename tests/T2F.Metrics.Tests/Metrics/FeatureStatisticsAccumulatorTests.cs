@@ -1,5 +1,5 @@
 using T2F.Core.Metrics;
-using T2F.Core.Tests.Checkpoints;
+using T2F.Core.Tests.TestSupport;
 using TorchSharp;
 using Xunit;
 using static TorchSharp.torch;

@@ -9,7 +9,9 @@ namespace T2F.Core.Tests.TestSupport;
 /// (measured on the 2-core build machine beside a training run, same build, the trainer's and the pipeline's memory
 /// tests alone: 642 s with libtorch's default of 2 threads, 20 s with OMP_NUM_THREADS=1). It also
 /// fixes the count for the whole run: before, a sample test that set it to 1 (T2F.Evaluate, T2F.Batch) changed it for
-/// every test after it, so results and times depended on test order.
+/// every test after it, so results and times depended on test order. Linked into every test assembly (a module
+/// initializer runs when its own assembly loads, and libtorch's results depend on its thread count), so each one sets it
+/// at its own start.
 /// </summary>
 internal static class LibTorchThreads
 {

@@ -1,7 +1,7 @@
 namespace T2F.Core.Tests.TestSupport;
 
 /// <summary>The process's resident set (native libtorch memory included), after a full managed collection.</summary>
-internal static class ProcessMemory
+public static class ProcessMemory
 {
     public static long ResidentBytesAfterCollection()
     {
