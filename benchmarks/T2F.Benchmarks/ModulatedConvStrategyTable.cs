@@ -2,6 +2,7 @@ using System.Diagnostics;
 using T2F.Core.Generation;
 using TorchSharp;
 using static TorchSharp.torch;
+using T2F.Core.Ops;
 
 namespace T2F.Benchmarks;
 

@@ -3,7 +3,7 @@ using static TorchSharp.torch;
 namespace T2F.Core.Tests.TestSupport;
 
 /// <summary>
-/// Keeps copies of the layer outputs <see cref="T2F.Core.Generation.ModuleTrace"/> reports, outside every dispose scope
+/// Keeps copies of the layer outputs <see cref="T2F.Core.Torch.ModuleTrace"/> reports, outside every dispose scope
 /// (layers run in their own scopes, which would free a copy made there), and frees them on dispose.
 /// </summary>
 public sealed class TraceCapture : IDisposable

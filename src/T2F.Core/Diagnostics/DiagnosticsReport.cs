@@ -1,4 +1,5 @@
 using T2F.Core.Ops.Convolution;
+using T2F.Core.Torch;
 
 namespace T2F.Core.Diagnostics;
 

@@ -4,6 +4,7 @@ using System.Runtime.Intrinsics.X86;
 using T2F.Core.Ops;
 using T2F.Core.Ops.Convolution;
 using TorchSharp;
+using T2F.Core.Torch;
 
 namespace T2F.Core.Diagnostics;
 
@@ -50,7 +51,7 @@ public static class T2FDiagnostics
             OneDnnVersion = LibTorchContext.OneDnnVersion ?? "unknown",
             OneDnnEnabled = LibTorchContext.OneDnnEnabled,
             NnpackAvailable = LibTorchContext.NnpackAvailable,
-            NativeAllocator = Diagnostics.NativeAllocator.State,
+            NativeAllocator = Torch.NativeAllocator.State,
             RouteSetting = OpSettings.Current.ConvolutionRoute,
             ActiveRoute = active,
             AutoDecision = decision,

@@ -1,6 +1,7 @@
 using TorchSharp;
 using static TorchSharp.torch;
 using static TorchSharp.torch.nn;
+using T2F.Core.Torch;
 
 namespace T2F.Core.Generation;
 

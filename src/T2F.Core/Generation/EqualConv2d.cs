@@ -3,6 +3,7 @@ using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 using static TorchSharp.torch.nn;
+using T2F.Core.Torch;
 
 namespace T2F.Core.Generation;
 

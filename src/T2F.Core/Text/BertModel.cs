@@ -1,7 +1,7 @@
 using T2F.Core.Checkpoints;
-using T2F.Core.Generation;
 using TorchSharp;
 using static TorchSharp.torch;
+using T2F.Core.Torch;
 
 namespace T2F.Core.Text;
 

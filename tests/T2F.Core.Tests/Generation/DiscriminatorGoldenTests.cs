@@ -1,8 +1,8 @@
-using T2F.Core.Generation;
 using T2F.Core.Ops;
 using T2F.Core.Tests.TestSupport;
 using static TorchSharp.torch;
 using Xunit;
+using T2F.Core.Torch;
 
 namespace T2F.Core.Tests.Generation;
 

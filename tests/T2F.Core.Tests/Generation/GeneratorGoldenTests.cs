@@ -3,6 +3,7 @@ using T2F.Core.Ops;
 using T2F.Core.Tests.TestSupport;
 using static TorchSharp.torch;
 using Xunit;
+using T2F.Core.Torch;
 
 namespace T2F.Core.Tests.Generation;
 

@@ -1,4 +1,3 @@
-using T2F.Core.Generation;
 using T2F.Core.Pipeline;
 using T2F.Core.Projection;
 using T2F.Core.Tests.TestSupport;

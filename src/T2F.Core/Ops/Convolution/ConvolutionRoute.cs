@@ -3,7 +3,7 @@ namespace T2F.Core.Ops.Convolution;
 /// <summary>
 /// How float32 CPU convolutions run. Libtorch 2.10's oneDNN kernels return wrong numbers for some channel counts on
 /// some CPUs (measured: AMD Zen 5 under a hypervisor that hides the cache topology); the self-check
-/// (<see cref="Diagnostics.NumericsSelfCheck"/>) finds out once per process and <see cref="Auto"/> picks the fastest
+/// (<see cref="NumericsSelfCheck"/>) finds out once per process and <see cref="Auto"/> picks the fastest
 /// route that it proves exact. CUDA tensors always take libtorch's own (cuDNN) path.
 /// </summary>
 public enum ConvolutionRoute

@@ -1,4 +1,4 @@
-using T2F.Core.Diagnostics;
+using T2F.Core.Torch;
 
 namespace T2F.Core.Ops.Convolution;
 

@@ -1,4 +1,3 @@
-using T2F.Core.Generation;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -8,7 +7,7 @@ namespace T2F.Core.Ops;
 /// The modulated convolution, the op's one name here (NVlabs <c>modulated_conv2d</c> in <c>training/networks.py</c>,
 /// rosinality <c>ModulatedConv2d.forward</c>): per-sample style scaling of a shared weight, optional demodulation,
 /// optional 2x up- (transposed convolution, then blur) or down-sampling (blur, then stride 2). Its public entry is the
-/// checkpoint's module <see cref="ModulatedConv2d"/>, which owns the weight, the modulation and the blur and calls this
+/// checkpoint's module <c>Generation.ModulatedConv2d</c>, which owns the weight, the modulation and the blur and calls this
 /// op. Everything of the op is in <c>Ops/ModulatedConv/</c>: the strategy rule, the reference path
 /// (<see cref="Grouped"/>), the CPU fast path (<see cref="InputScaled"/>), the CUDA launchers with <c>modulate.cu</c>
 /// and <c>modconv.cu</c>, and the cases that the tests and the GPU check share.

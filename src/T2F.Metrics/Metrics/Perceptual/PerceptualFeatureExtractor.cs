@@ -1,6 +1,6 @@
-using T2F.Core.Generation;
 using TorchSharp;
 using static TorchSharp.torch;
+using T2F.Core.Torch;
 
 namespace T2F.Core.Metrics.Perceptual;
 

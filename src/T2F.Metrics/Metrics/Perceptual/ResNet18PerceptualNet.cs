@@ -1,9 +1,9 @@
 using T2F.Core.Checkpoints;
-using T2F.Core.Generation;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 using static TorchSharp.torch.nn;
+using T2F.Core.Torch;
 
 namespace T2F.Core.Metrics.Perceptual;
 

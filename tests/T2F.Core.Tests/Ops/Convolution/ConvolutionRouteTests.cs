@@ -6,6 +6,7 @@ using TorchSharp;
 using static TorchSharp.torch;
 using Xunit;
 using F = TorchSharp.torch.nn.functional;
+using T2F.Core.Torch;
 
 namespace T2F.Core.Tests.Ops;
 

@@ -5,6 +5,7 @@ using T2F.Core.Tests.TestSupport;
 using T2F.Core.Training;
 using static TorchSharp.torch;
 using Xunit;
+using T2F.Core.Torch;
 
 namespace T2F.Core.Tests.Ops;
 

@@ -1,8 +1,8 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
-using T2F.Core.Generation;
+using T2F.Core.Checkpoints;
 
-namespace T2F.Core.Checkpoints;
+namespace T2F.Core.Generation;
 
 /// <summary>
 /// The StyleGAN2 tensors of one file, in the reference's (rosinality) key layout: a train.py checkpoint

@@ -1,7 +1,7 @@
 using TorchSharp;
 using static TorchSharp.torch;
 
-namespace T2F.Core.Generation;
+namespace T2F.Core.Torch;
 
 /// <summary>Keeps a model's weights alive independently of the dispose scope it was built in.</summary>
 internal static class ModuleLifetime

@@ -1,6 +1,6 @@
-namespace T2F.Core.Generation;
+namespace T2F.Core.Ops;
 
-/// <summary>How <see cref="ModulatedConv2d"/> executes; both compute the same maths (rosinality <c>model.py</c> <c>ModulatedConv2d.forward</c>, both branches).</summary>
+/// <summary>How <c>ModulatedConv2d</c> (T2F.Core.Generation) executes; both compute the same maths (rosinality <c>model.py</c> <c>ModulatedConv2d.forward</c>, both branches).</summary>
 public enum ModulatedConvStrategy
 {
     /// <summary>Reference backend: <see cref="GroupedWeights"/>; fast backend: <see cref="InputScaling"/>.</summary>

@@ -1,6 +1,6 @@
 using static TorchSharp.torch;
 
-namespace T2F.Core.Generation;
+namespace T2F.Core.Torch;
 
 /// <summary>Shape checks at module boundaries, with both shapes in the message.</summary>
 internal static class TensorShapes

@@ -1,7 +1,7 @@
 using System.Runtime.CompilerServices;
 using static TorchSharp.torch;
 
-namespace T2F.Core.Generation;
+namespace T2F.Core.Torch;
 
 /// <summary>
 /// Captures intermediate outputs of a module tree by their state-dict names (e.g. <c>convs.3.conv</c>),

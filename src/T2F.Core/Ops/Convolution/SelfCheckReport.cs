@@ -1,6 +1,6 @@
 using T2F.Core.Ops.Convolution;
 
-namespace T2F.Core.Diagnostics;
+namespace T2F.Core.Ops.Convolution;
 
 /// <summary>The numerics self-check of one convolution route: every case of the battery, forward and backward.</summary>
 /// <param name="Route">The route the float32 side ran on.</param>

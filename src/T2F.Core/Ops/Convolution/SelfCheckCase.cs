@@ -1,4 +1,4 @@
-namespace T2F.Core.Diagnostics;
+namespace T2F.Core.Ops.Convolution;
 
 /// <summary>One convolution of the numerics self-check: its float32 result and gradients against float64.</summary>
 /// <param name="Name">Short name of the shape class (e.g. "conv 3x3 65->16", the minibatch-stddev conv).</param>

@@ -1,6 +1,6 @@
 using T2F.Core.Ops.Convolution;
 
-namespace T2F.Core.Diagnostics;
+namespace T2F.Core.Ops.Convolution;
 
 /// <summary>What <see cref="ConvolutionRoute.Auto"/> resolved to in this process, and the self-checks behind it.</summary>
 /// <param name="Route">The route every CPU float32 convolution takes.</param>

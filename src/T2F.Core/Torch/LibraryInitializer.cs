@@ -1,6 +1,6 @@
 using System.Runtime.CompilerServices;
 
-namespace T2F.Core.Diagnostics;
+namespace T2F.Core.Torch;
 
 /// <summary>Process-wide set-up that must precede libtorch's first large allocation.</summary>
 internal static class LibraryInitializer

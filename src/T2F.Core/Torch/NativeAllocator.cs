@@ -1,6 +1,6 @@
 using System.Runtime.InteropServices;
 
-namespace T2F.Core.Diagnostics;
+namespace T2F.Core.Torch;
 
 /// <summary>
 /// Keeps glibc's malloc from returning libtorch's large activation buffers to the kernel after every op. By default

@@ -1,7 +1,7 @@
 using T2F.Core.Ops.Convolution;
 using static TorchSharp.torch;
 
-namespace T2F.Core.Diagnostics;
+namespace T2F.Core.Ops.Convolution;
 
 /// <summary>The float32 convolutions the self-check tests; the library's own by default, replaceable in tests.</summary>
 /// <param name="Conv2d">(route, input, weight, stride, padding, groups) -> output.</param>

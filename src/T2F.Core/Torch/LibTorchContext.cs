@@ -1,7 +1,7 @@
 using System.Runtime.InteropServices;
 using System.Text;
 
-namespace T2F.Core.Diagnostics;
+namespace T2F.Core.Torch;
 
 /// <summary>
 /// The few switches of libtorch's global <c>at::Context</c> that TorchSharp does not expose: whether ATen may use

@@ -4,7 +4,7 @@ using TorchSharp;
 using static TorchSharp.torch;
 using F = TorchSharp.torch.nn.functional;
 
-namespace T2F.Core.Diagnostics;
+namespace T2F.Core.Ops.Convolution;
 
 /// <summary>
 /// A small battery of convolutions, run in float32 on a chosen route and compared, output and both gradients, with
