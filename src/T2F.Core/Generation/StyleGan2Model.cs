@@ -1,5 +1,6 @@
 using T2F.Core.Checkpoints;
 using T2F.Core.Ops.Convolution;
+using T2F.Core.Torch;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -131,7 +132,8 @@ public sealed class StyleGan2Model : IStyleGenerator
     /// <param name="seed">Seed of the initialisation.</param>
     public static StyleGan2Model Create(GeneratorConfig config, long seed = 0)
     {
-        torch.manual_seed(seed);
+        // Seeded initialisation without rewinding the caller's global random stream.
+        using var random = SeededGlobalRandom.Seed(seed);
         return new StyleGan2Model(new StyleGan2Generator(config), null);
     }
 

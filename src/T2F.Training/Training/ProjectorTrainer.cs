@@ -7,6 +7,7 @@ using T2F.Core.Metrics;
 using T2F.Core.Metrics.Attributes;
 using T2F.Core.Projection;
 using T2F.Core.Text;
+using T2F.Core.Torch;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -132,15 +133,18 @@ public sealed class ProjectorTrainer : IDisposable, ITrainingRun
         optimizer = new AdamOptimizer(projectorModule.named_parameters(), Options.LearningRate, 0.9, 0.999);
         if (Options.AdversarialWeight > 0)
         {
-            // The trunk mirrors the generator's widths; Adam as in StyleGAN2 (beta1 0, beta2 0.99).
-            torch.manual_seed(Options.Seed);
+            // Adam as in StyleGAN2 (beta1 0, beta2 0.99).
             var discriminatorConfig = Options.AdversarialDiscriminator ?? DiscriminatorConfig.Create(generator.Resolution);
             if (discriminatorConfig.Size != generator.Resolution)
             {
                 throw new ArgumentException($"AdversarialDiscriminator is for {discriminatorConfig.Size}px images, the generator renders {generator.Resolution}px; give a discriminator of the generator's resolution.", nameof(options));
             }
 
-            discriminator = new ProjectionDiscriminator(discriminatorConfig, encoder.EmbeddingSize);
+            using (SeededGlobalRandom.Seed(Options.Seed))
+            {
+                discriminator = new ProjectionDiscriminator(discriminatorConfig, encoder.EmbeddingSize);
+            }
+
             discriminator.to(device);
             discriminatorOptimizer = new AdamOptimizer(discriminator.named_parameters(), 0.002, 0, 0.99);
         }

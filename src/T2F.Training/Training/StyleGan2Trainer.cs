@@ -4,6 +4,7 @@ using T2F.Core.Checkpoints;
 using T2F.Core.Generation;
 using T2F.Core.IO;
 using T2F.Core.Imaging;
+using T2F.Core.Torch;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -63,10 +64,14 @@ public sealed class StyleGan2Trainer : IDisposable, ITrainingRun
         this.data = data;
         RunFolder = Path.GetFullPath(runFolder);
         Directory.CreateDirectory(RunFolder);
-        torch.manual_seed(Options.Seed);
-        Generator = new StyleGan2Generator(generatorConfig);
-        Discriminator = new StyleGan2Discriminator(discriminatorConfig);
-        GeneratorEma = new StyleGan2Generator(generatorConfig);
+        using (SeededGlobalRandom.Seed(Options.Seed))
+        {
+            // Module initialisers draw from torch's global generator: seeded here, the caller's stream given back after.
+            Generator = new StyleGan2Generator(generatorConfig);
+            Discriminator = new StyleGan2Discriminator(discriminatorConfig);
+            GeneratorEma = new StyleGan2Generator(generatorConfig);
+        }
+
         Generator.to(device);
         Discriminator.to(device);
         GeneratorEma.to(device);
