@@ -27,10 +27,7 @@ public sealed class StyleGan2Model : IStyleGenerator
 
         // Frozen: rendering never needs the weights' gradients, and a projector trained through Synthesize would
         // otherwise compute (and hold) a gradient for every generator weight at each step.
-        foreach (var parameter in Generator.parameters())
-        {
-            parameter.requires_grad = false;
-        }
+        ModuleGradients.Set(Generator, false);
     }
 
     /// <summary>

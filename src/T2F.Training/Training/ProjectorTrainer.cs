@@ -108,11 +108,7 @@ public sealed class ProjectorTrainer : IDisposable, ITrainingRun
                 throw new ArgumentException($"The attribute classifier '{attributeCritic.Name}' has no trained attributes; train it first (T2F.Evaluate train-attributes).", nameof(attributeCritic));
             }
 
-            foreach (var p in attributeCritic.parameters())
-            {
-                p.requires_grad = false;
-            }
-
+            ModuleGradients.Set(attributeCritic, false);
             attributeCritic.eval();
             attributeCritic.to(device);
             this.attributeCritic = attributeCritic;
@@ -268,20 +264,14 @@ public sealed class ProjectorTrainer : IDisposable, ITrainingRun
             var text = Embed(captions);
 
             // Discriminator step: real (image, its description) against generated (face, the same description).
-            foreach (var p in discriminator.parameters())
-            {
-                p.requires_grad = true;
-            }
+            ModuleGradients.Set(discriminator, true);
 
             var dLoss = StyleGan2Losses.DiscriminatorLogistic(discriminator.forward(images, text), discriminator.forward(generated.detach(), text));
             discriminatorOptimizer!.ZeroGrad();
             dLoss.backward();
             discriminatorOptimizer.Step();
             discriminatorValue = dLoss.item<float>();
-            foreach (var p in discriminator.parameters())
-            {
-                p.requires_grad = false;
-            }
+            ModuleGradients.Set(discriminator, false);
 
             var adversarial = StyleGan2Losses.GeneratorNonSaturating(discriminator.forward(generated, text));
             loss = loss + (Options.AdversarialWeight * adversarial);

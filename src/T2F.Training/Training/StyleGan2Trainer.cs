@@ -189,8 +189,8 @@ public sealed class StyleGan2Trainer : IDisposable, ITrainingRun
         int micro = batch / k;
 
         // Discriminator step.
-        RequiresGrad(Generator, false);
-        RequiresGrad(Discriminator, true);
+        ModuleGradients.Set(Generator, false);
+        ModuleGradients.Set(Discriminator, true);
         dOptim.ZeroGrad();
         double dLoss = 0, realScore = 0, fakeScore = 0;
         for (int a = 0; a < k; a++)
@@ -233,8 +233,8 @@ public sealed class StyleGan2Trainer : IDisposable, ITrainingRun
         }
 
         // Generator step.
-        RequiresGrad(Generator, true);
-        RequiresGrad(Discriminator, false);
+        ModuleGradients.Set(Generator, true);
+        ModuleGradients.Set(Discriminator, false);
         gOptim.ZeroGrad();
         double gLoss = 0;
         for (int a = 0; a < k; a++)
@@ -262,7 +262,7 @@ public sealed class StyleGan2Trainer : IDisposable, ITrainingRun
         }
 
         result["mean_path_length"] = meanPathLength;
-        RequiresGrad(Discriminator, true);
+        ModuleGradients.Set(Discriminator, true);
         Accumulate(Math.Pow(0.5, batch / Options.EmaHalfLifeImages));
         return result;
     }
@@ -297,14 +297,6 @@ public sealed class StyleGan2Trainer : IDisposable, ITrainingRun
         {
             using Scalar keep = decay, take = 1 - decay; // explicit: see AdamOptimizer
             p.mul_(keep).add_(source[name], alpha: take);
-        }
-    }
-
-    private static void RequiresGrad(nn.Module module, bool flag)
-    {
-        foreach (var p in module.parameters())
-        {
-            p.requires_grad = flag;
         }
     }
 

@@ -1,9 +1,9 @@
 using T2F.Core.Checkpoints;
+using T2F.Core.Torch;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 using static TorchSharp.torch.nn;
-using T2F.Core.Torch;
 
 namespace T2F.Core.Metrics.Perceptual;
 
@@ -98,10 +98,7 @@ public sealed class Vgg16PerceptualNet : Module<Tensor, Tensor>, IPerceptualNetw
     public void Freeze()
     {
         eval();
-        foreach (var p in parameters())
-        {
-            p.requires_grad = false;
-        }
+        ModuleGradients.Set(this, false);
     }
 
     /// <summary>The relu4_3 activations.</summary>
