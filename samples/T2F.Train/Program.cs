@@ -105,9 +105,11 @@ public static class Program
         var critic = SampleOptions.Text("--attribute-critic", "FILE", "a frozen attribute classifier (T2F.Evaluate train-attributes; not the one you evaluate with) for the attribute term: BCE between its logits on the generated face and the dataset's attributes (list_attr_celeba.txt)");
         var attributeWeight = SampleOptions.Double("--attribute-weight", "X", "weight of the attribute term (needs --attribute-critic)", 1.0, min: 0);
         var attributeStart = SampleOptions.Int("--attribute-start", "N", "first step of the attribute term (needs --attribute-critic)", 0, min: 0);
+        var attributeBalance = SampleOptions.Double("--attribute-balance", "B", "class balance of the attribute term in [0, 1]: a stated attribute's presence weighs ((1 - p) / p)^B times its absence, p its frequency in the data (0: all labels alike; needs --attribute-critic)", 0.0, min: 0, max: 1);
+        var attributeAugment = new Option<bool>("--attribute-augment") { Description = "the attribute critic sees each generated face flipped, shifted by up to R/16 pixels and with pixel noise (new draws each step), so the projector cannot satisfy it with patterns that are not the attribute (needs --attribute-critic)" };
         var command = new Command("projector", "Trains the paper's text-to-latent projector: frozen all-MiniLM-L6-v2 text encoder, frozen generator, pixel L1 plus optional perceptual, adversarial and attribute terms.");
         loop.AddTo(command);
-        foreach (var option in new Option[] { generator, space, hidden, depth, noise, perceptual, perceptualWeight, adversarial, critic, attributeWeight, attributeStart })
+        foreach (var option in new Option[] { generator, space, hidden, depth, noise, perceptual, perceptualWeight, adversarial, critic, attributeWeight, attributeStart, attributeBalance, attributeAugment })
         {
             command.Options.Add(option);
         }
@@ -115,9 +117,9 @@ public static class Program
         command.SetAction(r =>
         {
             string? criticPath = r.GetValue(critic);
-            if (criticPath is null && (SampleCommandLine.IsGiven(r, attributeWeight) || SampleCommandLine.IsGiven(r, attributeStart)))
+            if (criticPath is null && (SampleCommandLine.IsGiven(r, attributeWeight) || SampleCommandLine.IsGiven(r, attributeStart) || SampleCommandLine.IsGiven(r, attributeBalance) || SampleCommandLine.IsGiven(r, attributeAugment)))
             {
-                throw new UsageException("--attribute-weight and --attribute-start need --attribute-critic FILE.");
+                throw new UsageException("--attribute-weight, --attribute-start, --attribute-balance and --attribute-augment need --attribute-critic FILE.");
             }
 
             // Until 2026-12-02 this verb ignored --threads (libtorch's default: one thread per core); the recipe's
@@ -144,6 +146,8 @@ public static class Program
                 AdversarialWeight = r.GetValue(adversarial),
                 AttributeWeight = criticPath is null ? 0.0 : r.GetValue(attributeWeight),
                 AttributeStartStep = r.GetValue(attributeStart),
+                AttributeBalance = criticPath is null ? 0.0 : r.GetValue(attributeBalance),
+                AttributeAugment = criticPath is not null && r.GetValue(attributeAugment),
             };
             return TrainProjector(r.GetRequiredValue(loop.Data), r.GetRequiredValue(loop.Run), r.GetRequiredValue(generator), latentSpace,
                 r.GetValue(hidden), r.GetValue(depth), r.GetValue(noise), r.GetValue(perceptual), criticPath, options);
@@ -165,7 +169,7 @@ public static class Program
             using var critic = criticPath is not null ? T2F.Core.Metrics.Attributes.AttributeClassifier.Load(criticPath) : null;
             if (critic is not null)
             {
-                Console.WriteLine($"Attribute term: {critic.Name}, weight {options.AttributeWeight.ToString(CultureInfo.InvariantCulture)} from step {options.AttributeStartStep}.");
+                Console.WriteLine($"Attribute term: {critic.Name}, weight {options.AttributeWeight.ToString(CultureInfo.InvariantCulture)} from step {options.AttributeStartStep}, class balance {options.AttributeBalance.ToString(CultureInfo.InvariantCulture)}, augmented critic input {(options.AttributeAugment ? "on" : "off")}.");
             }
 
             using var perceptual = perceptualSpec is not null ? CreatePerceptual(perceptualSpec) : null;

@@ -41,6 +41,7 @@ public sealed class ProjectorTrainer : IDisposable, ITrainingRun
     private readonly AdamOptimizer? discriminatorOptimizer;
     private readonly AttributeClassifier? attributeCritic;
     private readonly Tensor? attributeMask;
+    private readonly Tensor? attributePositiveWeight;
 
     /// <summary>Creates the trainer; resumes from the run folder's checkpoint when there is one.</summary>
     /// <param name="projector">
@@ -91,6 +92,11 @@ public sealed class ProjectorTrainer : IDisposable, ITrainingRun
         }
 
         CheckGeneratorDevice(generator, device);
+        if (!(Options.AttributeBalance >= 0 && Options.AttributeBalance <= 1))
+        {
+            throw new ArgumentOutOfRangeException(nameof(options), Options.AttributeBalance, "AttributeBalance must be in [0, 1] (0: every label weighs alike; 0.5: square-root class balance; 1: full class balance).");
+        }
+
         if (Options.AttributeWeight > 0)
         {
             if (attributeCritic is null)
@@ -114,6 +120,14 @@ public sealed class ProjectorTrainer : IDisposable, ITrainingRun
             this.attributeCritic = attributeCritic;
             using var maskScope = torch.NewDisposeScope();
             attributeMask = AttributeClassifierTrainer.LabelTensor(new[] { attributeCritic.TrainedAttributes }).to(device).DetachFromDisposeScope();
+            if (Options.AttributeBalance > 0)
+            {
+                attributePositiveWeight = PositiveWeights(data, Options.AttributeBalance).to(device).DetachFromDisposeScope();
+            }
+        }
+        else if (Options.AttributeBalance > 0 || Options.AttributeAugment)
+        {
+            throw new ArgumentException($"AttributeBalance ({Options.AttributeBalance}) or AttributeAugment ({Options.AttributeAugment}) is set, but AttributeWeight is 0, so there is no attribute term to change; set AttributeWeight above 0, or AttributeBalance to 0 and AttributeAugment to false.", nameof(options));
         }
 
         this.projector = projector;
@@ -245,6 +259,7 @@ public sealed class ProjectorTrainer : IDisposable, ITrainingRun
         discriminatorOptimizer?.Dispose();
         discriminator?.Dispose();
         attributeMask?.Dispose();
+        attributePositiveWeight?.Dispose();
         meanW.Dispose();
     }
 
@@ -291,8 +306,8 @@ public sealed class ProjectorTrainer : IDisposable, ITrainingRun
         {
             // Mean BCE over the critic's trained attributes only (its other outputs were never trained).
             var targets = AttributeClassifierTrainer.LabelTensor(data.GetAttributes(step, Options.Batch)!).to(device);
-            var logits = attributeCritic.forward(generated);
-            var a = AttributeClassifierTrainer.MaskedLoss(logits, targets, attributeMask!);
+            var logits = attributeCritic.forward(Options.AttributeAugment ? CriticAugmentation.Apply(generated, Options.Seed, step) : generated);
+            var a = AttributeClassifierTrainer.MaskedLoss(logits, targets, attributeMask!, attributePositiveWeight);
             loss = loss + (Options.AttributeWeight * a);
             attributeValue = a.item<float>();
         }
@@ -342,6 +357,41 @@ public sealed class ProjectorTrainer : IDisposable, ITrainingRun
     private static string Identity(ILatentProjector projector) => projector is MlpLatentProjector mlp
         ? mlp.Config.ToJson()
         : string.Create(CultureInfo.InvariantCulture, $"{projector.GetType().FullName} {projector.Space} embedding {projector.EmbeddingSize} style {projector.StyleSize} latents {projector.LatentCount} noise {projector.NoiseSize}");
+
+    // [1, 40] weights of each attribute's presence term, ((1 - p) / p)^balance, p its frequency in the first
+    // AttributeFrequencySamples labels of the data order (whole chunks of 256;
+    // deterministic: the same data gives the same weights on resume).
+    internal static Tensor PositiveWeights(IProjectorDataSource data, double balance)
+    {
+        int samples = Math.Min(data.Count, ProjectorTrainingOptions.AttributeFrequencySamples);
+        const int chunk = 256;
+        var present = new double[CelebAAttributes.Count];
+        var row = new float[CelebAAttributes.Count];
+        int seen = 0;
+        for (long step = 0; seen < samples; step++)
+        {
+            int take = chunk;
+            foreach (var set in data.GetAttributes(step, chunk)!)
+            {
+                set.CopyTo(row);
+                for (int a = 0; a < row.Length; a++)
+                {
+                    present[a] += row[a];
+                }
+            }
+
+            seen += take;
+        }
+
+        var weights = new float[CelebAAttributes.Count];
+        for (int a = 0; a < weights.Length; a++)
+        {
+            double p = Math.Clamp(present[a] / seen, 0.01, 0.99);
+            weights[a] = (float)Math.Pow((1 - p) / p, balance);
+        }
+
+        return torch.tensor(weights, [1, CelebAAttributes.Count]);
+    }
 
     // A generator on another device fails inside the first step with libtorch's message; this names the fix up front.
     private static void CheckGeneratorDevice(IStyleGenerator generator, Device device)

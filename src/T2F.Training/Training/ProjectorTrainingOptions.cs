@@ -54,6 +54,28 @@ public sealed record ProjectorTrainingOptions
     /// <summary>First step (0-based) at which <see cref="AttributeWeight"/> applies; earlier steps train without it.</summary>
     public long AttributeStartStep { get; init; }
 
+    /// <summary>
+    /// Class balance of the attribute term, an exponent b in [0, 1]: a stated attribute's presence weighs
+    /// ((1 - p) / p)^b times its absence, p being the attribute's frequency in the training data (estimated once from
+    /// up to <see cref="AttributeFrequencySamples"/> of the data source's labels; clamped to [0.01, 0.99]). With 0 every
+    /// label weighs alike, and a rare attribute (eyeglasses, a necktie, a double chin: 5-20 % of faces) is mostly
+    /// learned as "absent": the projector then draws it for too few of the descriptions that state it. 1 weighs an
+    /// attribute's presences as much as all its absences; 0.5 (square root) is the usual compromise.
+    /// </summary>
+    public double AttributeBalance { get; init; }
+
+    /// <summary>
+    /// Whether the attribute critic sees each generated face flipped, shifted by up to R/16 pixels and with pixel
+    /// noise, drawn anew every step, instead of the face itself. Against a frozen classifier a projector otherwise
+    /// learns patterns that move that classifier's logits without drawing the attribute (the classifier reports more
+    /// of the stated attributes than it finds on real faces, another classifier far fewer); such patterns rarely
+    /// survive a flip, a shift and noise together.
+    /// </summary>
+    public bool AttributeAugment { get; init; }
+
+    /// <summary>Most labels read to estimate the attribute frequencies of <see cref="AttributeBalance"/>.</summary>
+    public const int AttributeFrequencySamples = 8192;
+
     /// <summary>Seed of the data order, caption choice, projector noise and generator noise.</summary>
     public long Seed { get; init; }
 

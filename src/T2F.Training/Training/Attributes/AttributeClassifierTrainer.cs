@@ -105,10 +105,13 @@ public static class AttributeClassifierTrainer
     /// <param name="logits">[N, 40] logits.</param>
     /// <param name="targets">[N, 40] 0/1 labels.</param>
     /// <param name="mask">[1, 40] 0/1: the attributes that count.</param>
-    internal static Tensor MaskedLoss(Tensor logits, Tensor targets, Tensor mask)
+    /// <param name="positiveWeight">[1, 40] weight of each attribute's presence term (class balance), or null for 1.</param>
+    internal static Tensor MaskedLoss(Tensor logits, Tensor targets, Tensor mask, Tensor? positiveWeight = null)
     {
-        var perElement = nn.functional.binary_cross_entropy_with_logits(logits, targets, reduction: nn.Reduction.None) * mask;
-        return perElement.sum() / (mask.sum() * logits.shape[0]);
+        var perElement = positiveWeight is null
+            ? nn.functional.binary_cross_entropy_with_logits(logits, targets, reduction: nn.Reduction.None)
+            : -((positiveWeight * targets * nn.functional.logsigmoid(logits)) + ((1 - targets) * nn.functional.logsigmoid(-logits)));
+        return (perElement * mask).sum() / (mask.sum() * logits.shape[0]);
     }
 
     /// <summary>[N, 40] float32 labels (1 present, 0 absent).</summary>
