@@ -79,7 +79,7 @@ public class AttributeBalanceTests
                     using var projector = ProjectorTrainerTests.Projector(g);
                     using var trainer = new ProjectorTrainer(projector, g, encoder, data, dir, o, attributeCritic: critic);
                     TrainingProgress? first = null;
-                    trainer.Train(new Progress(p => first ??= p));
+                    trainer.Train(new ProjectorTrainerTests.Progress(p => first ??= p));
                     return (first!.Losses["l1"], first.Losses["attribute"]);
                 }
                 finally
@@ -97,11 +97,6 @@ public class AttributeBalanceTests
             Assert.NotEqual(plain.Attribute, augmented.Attribute);
             Assert.Equal(augmented, FirstStep(options with { AttributeAugment = true }));
         }
-    }
-
-    private sealed class Progress(Action<TrainingProgress> report) : IProgress<TrainingProgress>
-    {
-        public void Report(TrainingProgress value) => report(value);
     }
 
     [Fact]

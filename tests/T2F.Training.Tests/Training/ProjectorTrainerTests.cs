@@ -243,7 +243,7 @@ public class ProjectorTrainerTests
         }
     }
 
-    private sealed class Progress(Action<TrainingProgress> report) : IProgress<TrainingProgress>
+    internal sealed class Progress(Action<TrainingProgress> report) : IProgress<TrainingProgress>
     {
         public void Report(TrainingProgress value) => report(value);
     }
