@@ -146,8 +146,8 @@ public static class Program
                 AdversarialWeight = r.GetValue(adversarial),
                 AttributeWeight = criticPath is null ? 0.0 : r.GetValue(attributeWeight),
                 AttributeStartStep = r.GetValue(attributeStart),
-                AttributeBalance = criticPath is null ? 0.0 : r.GetValue(attributeBalance),
-                AttributeAugment = criticPath is not null && r.GetValue(attributeAugment),
+                AttributeBalance = r.GetValue(attributeBalance), // 0 unless given, and given only with a critic (checked above)
+                AttributeAugment = r.GetValue(attributeAugment),
             };
             return TrainProjector(r.GetRequiredValue(loop.Data), r.GetRequiredValue(loop.Run), r.GetRequiredValue(generator), latentSpace,
                 r.GetValue(hidden), r.GetValue(depth), r.GetValue(noise), r.GetValue(perceptual), criticPath, options);

@@ -29,7 +29,7 @@ internal static class CriticAugmentation
         long n = images.shape[0], r = images.shape[3];
         int shift = MaxShift(r);
         using var gen = new torch.Generator(Data.DeterministicRandom.Derive(seed, step, 0xC417));
-        var draws = torch.rand(new long[] { n, 3 }, generator: gen).cpu();
+        var draws = torch.rand(new long[] { n, 3 }, generator: gen);
         var noise = torch.randn(images.shape, generator: gen).to(images.device) * NoiseStd;
         var u = draws.data<float>().ToArray();
         var padded = nn.functional.pad(images, new long[] { shift, shift, shift, shift }, PaddingModes.Reflect);

@@ -359,38 +359,21 @@ public sealed class ProjectorTrainer : IDisposable, ITrainingRun
         : string.Create(CultureInfo.InvariantCulture, $"{projector.GetType().FullName} {projector.Space} embedding {projector.EmbeddingSize} style {projector.StyleSize} latents {projector.LatentCount} noise {projector.NoiseSize}");
 
     // [1, 40] weights of each attribute's presence term, ((1 - p) / p)^balance, p its frequency in the first
-    // AttributeFrequencySamples labels of the data order (whole chunks of 256;
-    // deterministic: the same data gives the same weights on resume).
+    // AttributeFrequencySamples labels of the data order (whole chunks of 256; deterministic: the same data gives the
+    // same weights on resume).
     internal static Tensor PositiveWeights(IProjectorDataSource data, double balance)
     {
+        using var scope = torch.NewDisposeScope();
         int samples = Math.Min(data.Count, ProjectorTrainingOptions.AttributeFrequencySamples);
         const int chunk = 256;
-        var present = new double[CelebAAttributes.Count];
-        var row = new float[CelebAAttributes.Count];
-        int seen = 0;
-        for (long step = 0; seen < samples; step++)
+        var labels = new List<Tensor>();
+        for (long step = 0; step * chunk < samples; step++)
         {
-            int take = chunk;
-            foreach (var set in data.GetAttributes(step, chunk)!)
-            {
-                set.CopyTo(row);
-                for (int a = 0; a < row.Length; a++)
-                {
-                    present[a] += row[a];
-                }
-            }
-
-            seen += take;
+            labels.Add(AttributeClassifierTrainer.LabelTensor(data.GetAttributes(step, chunk)!));
         }
 
-        var weights = new float[CelebAAttributes.Count];
-        for (int a = 0; a < weights.Length; a++)
-        {
-            double p = Math.Clamp(present[a] / seen, 0.01, 0.99);
-            weights[a] = (float)Math.Pow((1 - p) / p, balance);
-        }
-
-        return torch.tensor(weights, [1, CelebAAttributes.Count]);
+        var p = torch.cat(labels, 0).to(ScalarType.Float64).mean(new long[] { 0 }, keepdim: true).clamp(0.01, 0.99);
+        return ((1 - p) / p).pow(balance).to(ScalarType.Float32).MoveToOuterDisposeScope();
     }
 
     // A generator on another device fails inside the first step with libtorch's message; this names the fix up front.

@@ -108,10 +108,8 @@ public static class AttributeClassifierTrainer
     /// <param name="positiveWeight">[1, 40] weight of each attribute's presence term (class balance), or null for 1.</param>
     internal static Tensor MaskedLoss(Tensor logits, Tensor targets, Tensor mask, Tensor? positiveWeight = null)
     {
-        var perElement = positiveWeight is null
-            ? nn.functional.binary_cross_entropy_with_logits(logits, targets, reduction: nn.Reduction.None)
-            : -((positiveWeight * targets * nn.functional.logsigmoid(logits)) + ((1 - targets) * nn.functional.logsigmoid(-logits)));
-        return (perElement * mask).sum() / (mask.sum() * logits.shape[0]);
+        var perElement = nn.functional.binary_cross_entropy_with_logits(logits, targets, reduction: nn.Reduction.None, pos_weights: positiveWeight) * mask;
+        return perElement.sum() / (mask.sum() * logits.shape[0]);
     }
 
     /// <summary>[N, 40] float32 labels (1 present, 0 absent).</summary>
